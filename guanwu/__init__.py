@@ -1,0 +1,1 @@
+"""Guanwu (关务公开平台): the customs-affairs disclosure platform of a customs district."""

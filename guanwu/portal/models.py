@@ -1,0 +1,36 @@
+"""Public pages of the disclosure column (关务公开专栏, seed 四.四)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from guanwu.organization.selectors import public_contact_lines
+
+
+class HomePage(Page):
+    """The column's home: the six categories, the hotlines and the directory entry point."""
+
+    intro = models.TextField(
+        _("导语"),
+        blank=True,
+        help_text=_("首页顶部的简短说明，告诉公众本专栏公开哪些内容。"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("关务公开专栏首页")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["contact_lines"] = list(public_contact_lines().filter(unit__kind="district"))
+        return context

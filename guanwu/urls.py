@@ -1,0 +1,21 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from guanwu.portal import views as portal_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("guanwu.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("directory/", portal_views.directory, name="directory"),
+    path("directory/staff/", portal_views.staff_lookup, name="staff-lookup"),
+    path("directory/<str:code>/", portal_views.unit_detail, name="unit-detail"),
+    # Wagtail serves the page tree (the column home and, later, the disclosure items).
+    path("", include(wagtail_urls)),
+]
