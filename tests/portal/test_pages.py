@@ -84,3 +84,9 @@ def test_english_is_available_through_the_language_switcher(demo, client):
     html = client.get(reverse("directory")).content.decode()
     assert '<html lang="en">' in html
     assert "Organisation" in html
+
+
+def test_unknown_page_is_a_chinese_404(db, client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
