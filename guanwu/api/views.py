@@ -3,15 +3,22 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from guanwu.disclosure import selectors as disclosure
+from guanwu.disclosure.enums import Category, DisclosureMode
+from guanwu.disclosure.models import DisclosureItemPage
 from guanwu.organization.enums import UnitKind
 from guanwu.organization.models import Unit
 from guanwu.organization.selectors import units_for_directory
 
 from .serializers import UnitSerializer
+from .serializers_disclosure import CategorySerializer, ItemDetailSerializer, ItemSummarySerializer
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -35,3 +42,78 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         return units_for_directory().order_by("sort_order", "code")
+
+
+class PublicAPIMixin:
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+
+@extend_schema(tags=["public"])
+class CategoryList(PublicAPIMixin, generics.GenericAPIView):
+    """The six categories with their sub-items and how many live items each holds."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        data = CategorySerializer(disclosure.categories_with_counts(), many=True).data
+        return Response({"count": len(data), "next": None, "previous": None, "results": data})
+
+
+class ItemFilter(django_filters.FilterSet):
+    category = django_filters.TypedChoiceFilter(choices=Category.choices, coerce=int)
+    subitem = django_filters.CharFilter(field_name="subitem__code")
+    unit = django_filters.CharFilter(method="filter_unit")
+    mode = django_filters.ChoiceFilter(choices=DisclosureMode.choices)
+    q = django_filters.CharFilter(method="filter_q", max_length=100)
+
+    class Meta:
+        model = DisclosureItemPage
+        fields = ["category", "subitem", "unit", "mode"]
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(owning_unit__code=value.upper())
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        from django.db.models import Q
+
+        return queryset.filter(Q(title__contains=value) | Q(summary__contains=value))
+
+
+@extend_schema(tags=["public"])
+class ItemViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Live disclosure items; immediate notices in force come first."""
+
+    filterset_class = ItemFilter
+
+    def get_queryset(self) -> QuerySet[DisclosureItemPage]:
+        return disclosure.in_force_first(disclosure.live_items())
+
+    def get_serializer_class(self) -> type:
+        return ItemDetailSerializer if self.action == "retrieve" else ItemSummarySerializer
+
+
+@extend_schema(
+    tags=["public"],
+    parameters=[OpenApiParameter("active", bool, description="true: only notices in force")],
+)
+class NoticeList(PublicAPIMixin, generics.ListAPIView):
+    """Immediate-mode notices (随时公开): in force with ``active=true``, else all published."""
+
+    serializer_class = ItemSummarySerializer
+
+    def get_queryset(self) -> QuerySet[DisclosureItemPage]:
+        active = self.request.query_params.get("active", "").lower()
+        if active not in ("", "true", "false", "1", "0"):
+            raise ValidationError({"active": "请使用 true 或 false。"})
+        if active in ("true", "1"):
+            return disclosure.notices_in_force()
+        return (
+            disclosure.live_items()
+            .filter(mode=DisclosureMode.IMMEDIATE)
+            .order_by("-starts_at", "-pk")
+        )

@@ -1,4 +1,8 @@
-"""Load the fictional 海河海关 district. Idempotent: natural keys decide create or update."""
+"""Load the fictional 海河海关 district. Idempotent: natural keys decide create or update.
+
+Everything public goes out the way real content does — as a revision approved by the demo
+legal reviewer (DESIGN rule 1) — so the demo exercises the same guard as production.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from guanwu.disclosure.services import content_publish_with_legal_approval
 from guanwu.organization.enums import Role, UnitKind
 from guanwu.organization.models import ContactLine, Hall, Post, Staff, Unit
 from guanwu.organization.roles import sync_role_groups
@@ -47,46 +52,94 @@ class LoadReport:
         bucket[kind] = bucket.get(kind, 0) + 1
 
 
-def _upsert(model: type, report: LoadReport, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    """Create the row, or update only the fields that differ (so a re-run writes nothing)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.save()
-        report.count(model.__name__, created=True)
+class Loader:
+    """Creates or updates demo rows; public ones are published through legal approval."""
+
+    def __init__(self, report: LoadReport, reviewer: Any) -> None:
+        self.report = report
+        self.reviewer = reviewer
+
+    def reviewed(
+        self,
+        model: type,
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        m2m: dict[str, list[Any]] | None = None,
+    ) -> Any:
+        """Upsert a reviewed snippet and publish it if anything changed."""
+        m2m = m2m or {}
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup, **values, live=False)
+            obj.save()
+            for name, items in m2m.items():
+                getattr(obj, name).set(items)
+        else:
+            changed = [n for n, v in values.items() if getattr(obj, n) != v]
+            m2m_changed = [
+                n for n, items in m2m.items() if set(getattr(obj, n).all()) != set(items)
+            ]
+            if not changed and not m2m_changed and obj.live and not obj.has_unpublished_changes:
+                return obj
+            for name in changed:
+                setattr(obj, name, values[name])
+            for name in m2m_changed:
+                getattr(obj, name).set(m2m[name])
+        content_publish_with_legal_approval(obj=obj, reviewer=self.reviewer, comment="演示数据")
+        self.report.count(model.__name__, created=created)
         return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-        report.count(model.__name__, created=False)
-    return obj
 
-
-def _lines(report: LoadReport, unit: Unit, lines: list[dict[str, str]]) -> None:
-    for order, line in enumerate(lines):
-        _upsert(
-            ContactLine,
-            report,
-            {"unit": unit, "kind": line["kind"], "number": line["number"]},
-            {"hours": line.get("hours", ""), "note": line.get("note", ""), "sort_order": order},
-        )
+    def plain(self, model: type, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        """Upsert an internal row, writing only the fields that differ."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model.objects.create(**lookup, **values)
+            self.report.count(model.__name__, created=True)
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+            self.report.count(model.__name__, created=False)
+        return obj
 
 
 @transaction.atomic
 def load_demo_district(*, password: str | None = None) -> LoadReport:
-    """Create or refresh the demo district, its halls, windows, staff and demo logins."""
+    """Create or refresh the demo district, its halls, windows, staff, logins and content."""
     if getattr(settings, "GUANWU_ENVIRONMENT", "") == "production":
         raise DemoRefused("load_demo refuses to run under production settings.")
     password = password or settings.GUANWU_DEMO_PASSWORD
     report = LoadReport()
     sync_role_groups()
+    users = _load_users(report, password)
+    loader = Loader(report, reviewer=users["legal"])
+    _load_units(loader)
+    _load_staff(loader)
+    _link_logins(report, users)
+    _load_home(loader)
 
+    from .content_loader import load_content
+
+    load_content(loader, users)
+    return report
+
+
+def _lines(loader: Loader, unit: Unit, lines: list[dict[str, str]]) -> None:
+    for order, line in enumerate(lines):
+        loader.reviewed(
+            ContactLine,
+            {"unit": unit, "kind": line["kind"], "number": line["number"]},
+            {"hours": line.get("hours", ""), "note": line.get("note", ""), "sort_order": order},
+        )
+
+
+def _load_units(loader: Loader) -> None:
     d = district.DISTRICT
-    root = _upsert(
+    root = loader.reviewed(
         Unit,
-        report,
         {"code": d["code"]},
         {
             "name": d["name"],
@@ -98,12 +151,10 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
             "sort_order": 0,
         },
     )
-    _lines(report, root, d["contact_lines"])
-
+    _lines(loader, root, d["contact_lines"])
     for div_order, div in enumerate(district.DIVISIONS, start=1):
-        division = _upsert(
+        division = loader.reviewed(
             Unit,
-            report,
             {"code": div["code"]},
             {
                 "name": div["name"],
@@ -117,11 +168,10 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
                 "sort_order": div_order * 100,
             },
         )
-        _lines(report, division, div.get("contact_lines", []))
+        _lines(loader, division, div.get("contact_lines", []))
         for sec_order, sec in enumerate(div.get("sections", []), start=1):
-            section = _upsert(
+            section = loader.reviewed(
                 Unit,
-                report,
                 {"code": sec["code"]},
                 {
                     "name": sec["name"],
@@ -133,11 +183,10 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
                     "sort_order": div_order * 100 + sec_order,
                 },
             )
-            _lines(report, section, sec.get("contact_lines", []))
+            _lines(loader, section, sec.get("contact_lines", []))
         for hall_order, hall_data in enumerate(div.get("halls", []), start=1):
-            hall = _upsert(
+            hall = loader.reviewed(
                 Hall,
-                report,
                 {"code": hall_data["code"]},
                 {
                     "name": hall_data["name"],
@@ -148,9 +197,8 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
                 },
             )
             for post_order, post in enumerate(hall_data.get("posts", []), start=1):
-                _upsert(
+                loader.reviewed(
                     Post,
-                    report,
                     {"unit": Unit.objects.get(code=post["unit"]), "sign_code": post["sign_code"]},
                     {
                         "hall": hall,
@@ -160,12 +208,14 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
                     },
                 )
 
+
+def _load_staff(loader: Loader) -> None:
     units = {unit.code: unit for unit in Unit.objects.all()}
     for order, person in enumerate(district.STAFF):
         unit = units[person["unit"]]
-        staff = _upsert(
+        posts = list(Post.objects.filter(unit=unit, sign_code__in=person.get("posts", [])))
+        loader.reviewed(
             Staff,
-            report,
             {"work_number": person["work_number"]},
             {
                 "name": person["name"],
@@ -174,30 +224,24 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
                 "is_active": True,
                 "sort_order": order,
             },
+            m2m={"posts": posts},
         )
-        wanted = set(Post.objects.filter(unit=unit, sign_code__in=person.get("posts", [])))
-        if set(staff.posts.all()) != wanted:
-            staff.posts.set(wanted)
-            report.count("Staff.posts", created=False)
-
-    _load_logins(report, password)
-    _load_home(report)
-    return report
 
 
-def _load_logins(report: LoadReport, password: str) -> None:
+def _load_users(report: LoadReport, password: str) -> dict[str, Any]:
     user_model = get_user_model()
+    loader = Loader(report, reviewer=None)
+    staff_names = {p["work_number"]: p["name"] for p in district.STAFF}
+    users = {}
     for username, work_number in district.DEMO_LOGINS.items():
-        staff = Staff.objects.get(work_number=work_number)
-        surname, given = staff.name[:1], staff.name[1:]
+        name = staff_names[work_number]
         is_admin = username == "admin"
-        user = _upsert(
+        user = loader.plain(
             user_model,
-            report,
             {"username": username},
             {
-                "first_name": given,
-                "last_name": surname,
+                "first_name": name[1:],
+                "last_name": name[:1],
                 "email": f"{username}@demo.invalid",
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
@@ -212,16 +256,25 @@ def _load_logins(report: LoadReport, password: str) -> None:
         if set(user.groups.values_list("name", flat=True)) != wanted_groups:
             user.groups.set(user.groups.model.objects.filter(name__in=wanted_groups))
             report.count("User.groups", created=False)
+        users[username] = user
+    return users
+
+
+def _link_logins(report: LoadReport, users: dict[str, Any]) -> None:
+    for username, work_number in district.DEMO_LOGINS.items():
+        user = users[username]
+        staff = Staff.objects.get(work_number=work_number)
         if staff.user_id != user.pk:
+            # The login link is internal data, exempt from review (Staff.guard_exempt_fields).
             Staff.objects.filter(user=user).exclude(pk=staff.pk).update(user=None)
             staff.user = user
             staff.save(update_fields=["user"])
             report.count("Staff.user", created=False)
 
 
-def _load_home(report: LoadReport) -> None:
+def _load_home(loader: Loader) -> None:
     home = HomePage.objects.first()
-    if home is not None and home.intro != HOME_INTRO:
+    if home is not None and (home.intro != HOME_INTRO or home.live_revision_id is None):
         home.intro = HOME_INTRO
-        home.save_revision().publish()
-        report.count("HomePage", created=False)
+        content_publish_with_legal_approval(obj=home, reviewer=loader.reviewer, comment="演示数据")
+        loader.report.count("HomePage", created=False)

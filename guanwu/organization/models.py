@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from modelcluster.models import ClusterableModel
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
+
+from guanwu.disclosure.guard import LegalReviewGuardMixin
 
 from .enums import PARENT_KIND, ContactLineKind, UnitFunction, UnitKind
 
@@ -35,7 +41,41 @@ SINGLE_FUNCTIONS = [
 ]
 
 
+class ReviewedSnippet(
+    LegalReviewGuardMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
+):
+    """Category 一 is public content too: changes go out only through the review workflow.
+
+    The database row is the live version; drafts live in revisions until legal review
+    approves them (DESIGN rule 1).
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def revisions(self) -> models.QuerySet:  # type: ignore[override]
+        return self._revisions
+
+
+def revisions_relation(name: str) -> GenericRelation:
+    return GenericRelation("wagtailcore.Revision", related_query_name=name)
+
+
+def workflow_states_relation(name: str) -> GenericRelation:
+    return GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name=name,
+        for_concrete_model=False,
+    )
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
+    def live(self) -> UnitQuerySet:
+        return self.filter(live=True)
+
     def districts(self) -> UnitQuerySet:
         return self.filter(kind=UnitKind.DISTRICT)
 
@@ -49,7 +89,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(function=function)
 
 
-class Unit(models.Model):
+class Unit(ReviewedSnippet, models.Model):
     """A node of the district tree: district → division (处级部门 or 分关) → section (科室)."""
 
     code = models.CharField(
@@ -81,6 +121,9 @@ class Unit(models.Model):
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    _revisions = revisions_relation("unit")
+    workflow_states = workflow_states_relation("unit")
 
     objects = UnitQuerySet.as_manager()
 
@@ -186,7 +229,12 @@ class Unit(models.Model):
             raise ValidationError(errors)
 
 
-class Hall(models.Model):
+class LiveQuerySet(models.QuerySet):
+    def live(self) -> LiveQuerySet:
+        return self.filter(live=True)
+
+
+class Hall(ReviewedSnippet, models.Model):
     """A declaration hall (报关大厅) where windows, a consultation desk and a board stand."""
 
     code = models.CharField(_("代码"), max_length=32, unique=True, validators=[unit_code_validator])
@@ -197,6 +245,11 @@ class Hall(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    _revisions = revisions_relation("hall")
+    workflow_states = workflow_states_relation("hall")
+
+    objects = LiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报关大厅")
@@ -212,7 +265,7 @@ class Hall(models.Model):
             raise ValidationError({"unit": _("报关大厅应属于处级部门、分关或科室。")})
 
 
-class Post(models.Model):
+class Post(ReviewedSnippet, models.Model):
     """A service window or post (窗口/岗位) with the sign the public sees."""
 
     unit = models.ForeignKey(
@@ -233,6 +286,11 @@ class Post(models.Model):
     services = models.TextField(_("办理事项"), blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    _revisions = revisions_relation("post")
+    workflow_states = workflow_states_relation("post")
+
+    objects = LiveQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("窗口（岗位）")
         verbose_name_plural = _("窗口（岗位）")
@@ -245,12 +303,12 @@ class Post(models.Model):
         return f"{self.sign_code} {self.name}"
 
 
-class StaffQuerySet(models.QuerySet["Staff"]):
+class StaffQuerySet(LiveQuerySet):
     def active(self) -> StaffQuerySet:
         return self.filter(is_active=True)
 
 
-class Staff(models.Model):
+class Staff(ReviewedSnippet, ClusterableModel):
     """A staff member with the public work number (工号) the seed requires to be shown."""
 
     work_number = models.CharField(
@@ -275,7 +333,13 @@ class Staff(models.Model):
     is_active = models.BooleanField(_("在岗"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    _revisions = revisions_relation("staff")
+    workflow_states = workflow_states_relation("staff")
+
     objects = StaffQuerySet.as_manager()
+
+    # Which login belongs to a staff member is internal, not published content.
+    guard_exempt_fields = frozenset({"user"})
 
     class Meta:
         verbose_name = _("工作人员")
@@ -285,8 +349,21 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.work_number}）"
 
+    def clean(self) -> None:
+        super().clean()
+        if not self.unit_id:
+            return
+        for post in self.posts.all():
+            if not post.unit.is_within(self.unit):
+                raise ValidationError(
+                    {
+                        "posts": _("窗口 %(post)s 不属于 %(unit)s，不能分配给该工作人员。")
+                        % {"post": post, "unit": self.unit}
+                    }
+                )
 
-class ContactLine(models.Model):
+
+class ContactLine(ReviewedSnippet, models.Model):
     """A published phone line: duty, report, consultation or clearance 110 (seed 四.三)."""
 
     unit = models.ForeignKey(
@@ -297,6 +374,11 @@ class ContactLine(models.Model):
     hours = models.CharField(_("接听时间"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    _revisions = revisions_relation("contactline")
+    workflow_states = workflow_states_relation("contactline")
+
+    objects = LiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公开电话")

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from guanwu.disclosure.guard import LegalReviewGuardMixin
 from guanwu.organization.selectors import public_contact_lines
 
 
-class HomePage(Page):
+class HomePage(LegalReviewGuardMixin, Page):
     """The column's home: the six categories, the hotlines and the directory entry point."""
 
     intro = models.TextField(
@@ -26,6 +27,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["disclosure.CategoryPage"]
 
     class Meta:
         verbose_name = _("关务公开专栏首页")

@@ -18,6 +18,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "guanwu.core",
     "guanwu.organization",
+    "guanwu.disclosure",
     "guanwu.portal",
     "guanwu.api",
     "guanwu.demo",
@@ -174,6 +175,12 @@ WAGTAILADMIN_BASE_URL = env_str("GUANWU_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Seed 六.四: publication happens only when legal review approves (see disclosure/guard.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "guanwu.disclosure.finish.publish_approved_revision"
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+WAGTAIL_MODERATION_ENABLED = True
+# Target for the expedited legal review of immediate (随时公开) items, in hours.
+GUANWU_EXPEDITED_REVIEW_HOURS = env_int("GUANWU_EXPEDITED_REVIEW_HOURS", 2)
 
 # Django REST framework: the public contract is paginated {count, next, previous, results}.
 REST_FRAMEWORK = {
@@ -213,6 +220,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
 

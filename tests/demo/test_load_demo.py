@@ -80,6 +80,9 @@ def test_demo_password_comes_from_the_environment(db, settings):
 
 def test_load_demo_refuses_production(db, settings):
     settings.GUANWU_ENVIRONMENT = "production"
+    settings.GUANWU_DEMO_PASSWORD = "changed-in-production"
+    before = counts()
     with pytest.raises(CommandError):
         call_command("load_demo", verbosity=0)
-    assert Unit.objects.count() == 0
+    assert counts() == before
+    assert not get_user_model().objects.get(username="office").check_password("changed-in-production")
