@@ -6,6 +6,18 @@ from django.core.management import call_command
 import pytest
 
 
+MIGRATED_STATE: dict[str, str] = {}
+
+
+def _content_types_first(serialized: str) -> str:
+    """Put content types first, so restoring pages does not create them under new ids."""
+    import json
+
+    objects = json.loads(serialized)
+    objects.sort(key=lambda obj: obj["model"] != "contenttypes.contenttype")
+    return json.dumps(objects)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo district once per test database; each test then rolls back its changes.
@@ -13,7 +25,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Loading it takes seconds (every public row goes through legal approval), so tests share
     it. Transactional tests (the browser tests) flush the database and reload it themselves.
     """
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        # What the migrations created, for browser tests that must start from a flushed database.
+        MIGRATED_STATE["default"] = _content_types_first(
+            connection.creation.serialize_db_to_string()
+        )
         call_command("load_demo", verbosity=0)
 
 

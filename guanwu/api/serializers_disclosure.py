@@ -69,7 +69,9 @@ class ItemSummarySerializer(serializers.ModelSerializer):
 class ItemDetailSerializer(ItemSummarySerializer):
     owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
     subitem_name = serializers.CharField(source="subitem.short_name", read_only=True, default=None)
-    details = serializers.SerializerMethodField(help_text="The structured fields of the item's type.")
+    details = serializers.SerializerMethodField(
+        help_text="The structured fields of the item's type."
+    )
     attachments = serializers.SerializerMethodField()
 
     class Meta(ItemSummarySerializer.Meta):

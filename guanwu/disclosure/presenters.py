@@ -12,7 +12,6 @@ from wagtail.rich_text import expand_db_html
 from .models import DisclosureItemPage
 
 
-
 def item_type(page: DisclosureItemPage) -> str:
     return getattr(page, "api_type", "general")
 

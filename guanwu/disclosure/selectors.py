@@ -89,7 +89,11 @@ def notice_archive() -> QuerySet[DisclosureItemPage]:
 
 def categories_with_counts() -> list[dict[str, Any]]:
     counts = dict(
-        live_items().order_by().values_list("category").annotate(n=Count("pk")).values_list("category", "n")
+        live_items()
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
     )
     subitems: dict[int, list[SubItem]] = {}
     for subitem in SubItem.objects.all():

@@ -156,8 +156,15 @@ def register_disclosure_menu() -> Any:
             order=20,
         ),
     ]
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            from .spreadsheets import user_can_import
+
+            return user_can_import(request.user)
+
     items.append(
-        MenuItem(
+        ImportMenuItem(
             gettext_lazy("Excel 导入导出"),
             reverse_lazy("disclosure_import"),
             icon_name="doc-full",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,14 @@ class HomePage(LegalReviewGuardMixin, Page):
         verbose_name = _("关务公开专栏首页")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from guanwu.disclosure import selectors
+
         context = super().get_context(request, *args, **kwargs)
-        context["contact_lines"] = list(public_contact_lines().filter(unit__kind="district"))
+        # The district's duty and reporting lines and the centre's hotlines (seed 四.三).
+        context["contact_lines"] = list(
+            public_contact_lines().filter(Q(unit__kind="district") | Q(unit__function="centre"))
+        )
+        context["categories"] = selectors.categories_with_counts()
+        context["notices"] = list(selectors.notices_in_force()[:5])
+        context["latest"] = list(selectors.latest_changes(8))
         return context

@@ -85,4 +85,6 @@ def test_load_demo_refuses_production(db, settings):
     with pytest.raises(CommandError):
         call_command("load_demo", verbosity=0)
     assert counts() == before
-    assert not get_user_model().objects.get(username="office").check_password("changed-in-production")
+    assert (
+        not get_user_model().objects.get(username="office").check_password("changed-in-production")
+    )

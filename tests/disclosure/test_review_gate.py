@@ -96,7 +96,9 @@ def test_rule_1_publish_scheduled_command_skips_unapproved_revisions(demo_users)
     # Time passes: the scheduled moment is now behind us.
     past = timezone.now() - datetime.timedelta(minutes=1)
     content = dict(approved_revision.content, go_live_at=past.isoformat())
-    Revision.objects.filter(pk=approved_revision.pk).update(content=content, approved_go_live_at=past)
+    Revision.objects.filter(pk=approved_revision.pk).update(
+        content=content, approved_go_live_at=past
+    )
 
     call_command("publish_scheduled", verbosity=0)
 

@@ -229,3 +229,49 @@ def test_unit_changes_pass_the_same_review(client, demo_users):
     unit.refresh_from_db()
     assert unit.duties == "新的职责表述：负责报关单审核。"
     assert "新的职责表述" in client.get(f"/directory/{unit.code}/").content.decode()
+
+
+def test_history_page_is_readable_in_the_admin(client, demo_users):
+    page = make_item(title="有完整审核记录的事项")
+    submit(page, demo_users["liaison"])
+    act(page, demo_users["chief"], action="reject", comment="请补充摘要。")
+    client.force_login(demo_users["office"])
+    response = client.get(f"/admin/pages/{page.pk}/history/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert demo_users["chief"].first_name in html or "chief" in html
+
+
+def test_admin_views_for_checks_and_filings(client, demo_users):
+    page = publish(make_item(title="需要确认仍然有效的事项")).specific
+    client.force_login(demo_users["liaison"])
+    response = client.post(f"/admin/disclosure/items/{page.pk}/checked/", {"note": "已核对"})
+    assert response.status_code == 302
+    assert page.content_checks.count() == 1
+
+    withheld = make_item(title="暂不公开的事项", mode=DisclosureMode.WITHHELD)
+    response = client.post(
+        f"/admin/disclosure/items/{withheld.pk}/withhold/",
+        {"authority": "海关总署", "reference": "海河关办〔2026〕20号", "reason": "涉及在办案件"},
+    )
+    assert response.status_code == 302
+    filing = WithheldFiling.objects.get(page=withheld)
+    # the liaison may not record the ruling
+    assert client.get(f"/admin/disclosure/filings/{filing.pk}/decide/").status_code in (302, 403)
+    client.force_login(demo_users["office"])
+    listing = client.get("/admin/disclosure/filings/").content.decode()
+    assert "海河关办〔2026〕20号" in listing
+    response = client.post(
+        f"/admin/disclosure/filings/{filing.pk}/decide/",
+        {"decision": "withhold", "decided_on": "2026-11-25", "document": "署裁〔2026〕3号"},
+    )
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.decision == FilingDecision.WITHHOLD
+
+
+def test_other_units_items_cannot_be_edited_by_a_liaison(client, demo_users):
+    page = make_item(unit="HH-FGC" if Unit.objects.filter(code="HH-FGC").exists() else "HH")
+    client.force_login(demo_users["liaison"])
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 302

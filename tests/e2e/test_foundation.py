@@ -9,7 +9,7 @@ import pytest
 from guanwu.organization.models import Staff
 from tests.e2e.conftest import SCREENSHOTS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_home_page_and_directory(live_server, page, demo):

@@ -90,3 +90,9 @@ def test_unknown_page_is_a_chinese_404(db, client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_chinese_by_default_whatever_the_browser_asks(db, client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in html
+    assert "六项公开内容" in html

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -24,6 +25,7 @@ from wagtail.search import index
 from guanwu.organization.models import ContactLine, Post, Staff, Unit
 
 from .. import blocks
+from ..admin_forms import DisclosureItemForm
 from ..enums import (
     CATEGORIES_WITHOUT_SUBITEMS,
     CATEGORY_DESCRIPTIONS,
@@ -184,6 +186,7 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
     objects = ItemManager()
 
     is_creatable = False
+    base_form_class = DisclosureItemForm
     parent_page_types = ["disclosure.CategoryPage"]
     subpage_types: list[str] = []
 
@@ -332,6 +335,17 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
 
     def get_template(self, request: Any, *args: Any, **kwargs: Any) -> str:
         return "disclosure/item_page.html"
+
+
+def require_text(page: Any, *names: str) -> None:
+    """Rich-text fields count as empty when only markup is left (an empty editor posts <p></p>)."""
+    errors = {
+        name: _("请填写此项内容。")
+        for name in names
+        if not strip_tags(getattr(page, name) or "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -656,6 +670,10 @@ class IntegrityRulePage(DisclosureItemPage):
         verbose_name = _("廉政和监督规定")
         verbose_name_plural = _("廉政和监督规定")
 
+    def clean(self) -> None:
+        super().clean()
+        require_text(self, "rules")
+
 
 class GeneralItemPage(DisclosureItemPage):
     """Everything else: rich text with attachments."""
@@ -676,6 +694,10 @@ class GeneralItemPage(DisclosureItemPage):
     class Meta:
         verbose_name = _("一般公开事项")
         verbose_name_plural = _("一般公开事项")
+
+    def clean(self) -> None:
+        super().clean()
+        require_text(self, "body")
 
 
 class NoticePage(DisclosureItemPage):
@@ -712,6 +734,7 @@ class NoticePage(DisclosureItemPage):
         # A notice is immediate by definition; the mode is not the editor's choice.
         self.mode = DisclosureMode.IMMEDIATE
         super().clean()
+        require_text(self, "body")
 
     def save(self, *args: Any, **kwargs: Any) -> Any:
         self.mode = DisclosureMode.IMMEDIATE
