@@ -5,7 +5,6 @@ from django.core.management import call_command
 
 import pytest
 
-
 MIGRATED_STATE: dict[str, str] = {}
 
 
