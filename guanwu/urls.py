@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("guanwu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("search/", portal_views.search_page, name="search"),
     path("directory/", portal_views.directory, name="directory"),
     path("directory/staff/", portal_views.staff_lookup, name="staff-lookup"),
     path("directory/<str:code>/", portal_views.unit_detail, name="unit-detail"),

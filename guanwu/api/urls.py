@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("categories/", views.CategoryList.as_view(), name="categories"),
     path("notices/", views.NoticeList.as_view(), name="notices"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, viewsets
+from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -116,4 +116,79 @@ class NoticeList(PublicAPIMixin, generics.ListAPIView):
             disclosure.live_items()
             .filter(mode=DisclosureMode.IMMEDIATE)
             .order_by("-starts_at", "-pk")
+        )
+
+
+class SearchHitSerializer(ItemSummarySerializer):
+    snippet = serializers.CharField(help_text="HTML with the matches in <mark>.")
+    tier = serializers.IntegerField(help_text="0: title match, 1: structured fields, 2: body.")
+
+    class Meta(ItemSummarySerializer.Meta):
+        fields = [*ItemSummarySerializer.Meta.fields, "snippet", "tier"]
+
+
+@extend_schema(
+    tags=["public"],
+    parameters=[
+        OpenApiParameter("q", str, required=True, description="关键词（最多 100 字）"),
+        OpenApiParameter("category", int),
+        OpenApiParameter("subitem", str),
+        OpenApiParameter("unit", str),
+        OpenApiParameter("page", int),
+        OpenApiParameter("page_size", int),
+    ],
+    responses=SearchHitSerializer(many=True),
+)
+class SearchView(PublicAPIMixin, generics.GenericAPIView):
+    """Chinese full-text search over live items: the engine behind the website and the kiosk."""
+
+    serializer_class = SearchHitSerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> Response:
+        from guanwu.portal.search import QueryError, search
+
+        params = request.query_params
+        try:
+            category = int(params["category"]) if params.get("category") else None
+            page = int(params.get("page") or 1)
+            page_size = min(max(int(params.get("page_size") or 10), 1), 50)
+        except ValueError as exc:
+            raise ValidationError({"detail": "category、page 和 page_size 须为整数。"}) from exc
+        if category is not None and category not in Category.values:
+            raise ValidationError({"category": "类别应为 1 到 6。"})
+        try:
+            results = search(
+                params.get("q", "")[:1000],
+                category=category,
+                subitem=params.get("subitem") or None,
+                unit=params.get("unit") or None,
+                page=page,
+                page_size=page_size,
+            )
+        except QueryError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        rows = []
+        for hit in results.hits:
+            hit.page.snippet = str(hit.snippet)
+            hit.page.tier = hit.tier
+            rows.append(hit.page)
+        data = SearchHitSerializer(rows, many=True, context={"request": request}).data
+        base = request.build_absolute_uri(request.path)
+
+        def link(number: int) -> str | None:
+            if number < 1 or number > results.pages or not results.total:
+                return None
+            query = params.copy()
+            query["page"] = str(number)
+            return f"{base}?{query.urlencode()}"
+
+        return Response(
+            {
+                "count": results.total,
+                "next": link(results.page + 1),
+                "previous": link(results.page - 1),
+                "results": data,
+                "suggestions": results.suggestions,
+            }
         )

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "guanwu.portal"
     label = "portal"
     verbose_name = _("公开专栏")
+
+    def ready(self) -> None:
+        from .search import signals
+
+        signals.connect_synonym_signals()

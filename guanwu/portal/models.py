@@ -45,3 +45,51 @@ class HomePage(LegalReviewGuardMixin, Page):
         context["notices"] = list(selectors.notices_in_force()[:5])
         context["latest"] = list(selectors.latest_changes(8))
         return context
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one live item (the full-text index itself is ``search/backends``).
+
+    Rows exist only for live, legally reviewed items: publishing writes one, unpublishing or
+    deleting removes it (DESIGN rule 1: the index never holds an unreviewed revision).
+    """
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    category = models.PositiveSmallIntegerField(db_index=True)
+    subitem = models.CharField(max_length=8, blank=True, db_index=True)
+    unit = models.CharField(max_length=32, db_index=True)
+    title = models.TextField()
+    fields_text = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索文档")
+        verbose_name_plural = _("检索文档")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchSynonym(models.Model):
+    """A word the public types and what it should also find (e.g. 加贸 → 加工贸易)."""
+
+    term = models.CharField(_("词语"), max_length=50, unique=True)
+    synonyms = models.CharField(
+        _("同义词"), max_length=500, help_text=_("用逗号或顿号分隔，例如：加工贸易、来料加工")
+    )
+
+    class Meta:
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.synonyms}"
+
+    def expansions(self) -> list[str]:
+        import re
+
+        return [s.strip() for s in re.split(r"[,，、;；\s]+", self.synonyms) if s.strip()]

@@ -34,3 +34,57 @@ def staff_lookup(request: HttpRequest) -> HttpResponse:
         "portal/staff_lookup.html",
         {"query": query, "results": results, "error": error},
     )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The column's search: the same engine as the kiosk and /api/v1/search/."""
+    from guanwu.disclosure.enums import Category
+    from guanwu.disclosure.models import SubItem
+    from guanwu.organization.models import Unit
+
+    from .search import QueryError, search
+
+    query = request.GET.get("q", "")[:1000]
+    filters = {
+        "category": _int(request.GET.get("category")),
+        "subitem": request.GET.get("subitem", "")[:8] or None,
+        "unit": request.GET.get("unit", "")[:32] or None,
+    }
+    page = _int(request.GET.get("page")) or 1
+    results, error, status = None, "", 200
+    if query.strip():
+        try:
+            results = search(query, page=page, **filters)
+        except QueryError as exc:
+            error, status = str(exc), 400
+    context = {
+        "query": query if not error else "",
+        "results": results,
+        "error": error,
+        "filters": filters,
+        "categories": Category.choices,
+        "subitems": SubItem.objects.all(),
+        "units": Unit.objects.live().filter(items__live=True).distinct().order_by("sort_order"),
+        "hot_words": HOT_WORDS,
+    }
+    return render(request, "portal/search.html", context, status=status)
+
+
+# Common questions at the halls' consultation desks; shown as one-tap searches.
+HOT_WORDS = [
+    "加工贸易",
+    "AEO认证",
+    "知识产权",
+    "报关单",
+    "原产地",
+    "减免税",
+    "ATA单证册",
+    "行李物品",
+]
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

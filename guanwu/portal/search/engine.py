@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from guanwu.disclosure.enums import DisclosureMode
+from guanwu.disclosure.models import DisclosureItemPage
+
+from . import query as query_module
+from .backends import backend
+from .documents import document_parts
+from .text import normalise, segment
+
+CANDIDATES = 1000
+SYNONYM_CACHE_KEY = "guanwu:search:synonyms"
+
+
+@dataclass
+class Hit:
+    page: DisclosureItemPage
+    score: float
+    tier: int
+    snippet: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+# --- indexing ---------------------------------------------------------------------------------
+
+
+def _indexable(pages: list[DisclosureItemPage]) -> list[DisclosureItemPage]:
+    return [p for p in pages if p.live and p.mode != DisclosureMode.WITHHELD]
+
+
+def index_pages(page_ids: list[int]) -> int:
+    """(Re)index these pages from their live rows; pages no longer live are removed."""
+    from guanwu.portal.models import SearchDocument
+
+    pages = list(
+        DisclosureItemPage.objects.filter(pk__in=page_ids).select_related("subitem", "owning_unit")
+    )
+    live = _indexable(pages)
+    stale = set(page_ids) - {p.pk for p in live}
+    if stale:
+        remove_pages(list(stale))
+    rows = []
+    for page in live:
+        title, fields, body = document_parts(page)
+        SearchDocument.objects.update_or_create(
+            page_id=page.pk,
+            defaults={
+                "category": page.category,
+                "subitem": page.subitem.code if page.subitem_id else "",
+                "unit": page.owning_unit.code,
+                "title": title,
+                "fields_text": fields,
+                "body_text": body,
+            },
+        )
+        rows.append((page.pk, segment(title), segment(fields), segment(body)))
+    if rows:
+        backend().upsert(rows)
+    return len(rows)
+
+
+def remove_pages(page_ids: list[int]) -> None:
+    from guanwu.portal.models import SearchDocument
+
+    SearchDocument.objects.filter(page_id__in=page_ids).delete()
+    backend().delete(page_ids)
+
+
+@transaction.atomic
+def rebuild() -> int:
+    from guanwu.portal.models import SearchDocument
+
+    remove_pages(list(SearchDocument.objects.values_list("page_id", flat=True)))
+    ids = list(DisclosureItemPage.objects.live().values_list("pk", flat=True))
+    return sum(index_pages(ids[i : i + 200]) for i in range(0, len(ids), 200))
+
+
+# --- searching --------------------------------------------------------------------------------
+
+
+def synonyms() -> dict[str, list[str]]:
+    from guanwu.portal.models import SearchSynonym
+
+    table = cache.get(SYNONYM_CACHE_KEY)
+    if table is None:
+        table = {normalise(s.term): s.expansions() for s in SearchSynonym.objects.all()}
+        cache.set(SYNONYM_CACHE_KEY, table, 300)
+    return table
+
+
+def search(
+    raw: str,
+    *,
+    category: int | None = None,
+    subitem: str | None = None,
+    unit: str | None = None,
+    page: int = 1,
+    page_size: int = 10,
+) -> SearchResults:
+    """Ranked live items for ``raw``: title matches first, then structured fields, then body."""
+    from guanwu.portal.models import SearchDocument
+
+    parsed = query_module.parse(raw, synonyms())
+    results = SearchResults(query=parsed.raw, total=0, page=max(page, 1), page_size=page_size)
+    if not parsed.terms:
+        return results
+    matches = backend().match(parsed, CANDIDATES)
+    if not matches:
+        results.suggestions = suggest(parsed)
+        return results
+    scores = dict(matches)
+    docs = SearchDocument.objects.filter(page_id__in=scores)
+    if category:
+        docs = docs.filter(category=category)
+    if subitem:
+        docs = docs.filter(subitem=subitem)
+    if unit:
+        docs = docs.filter(unit=unit.upper())
+    docs = list(docs.filter(page__live=True).only("page_id", "title", "fields_text", "body_text"))
+    ranked = sorted(
+        ((tier(doc, parsed), -scores[doc.page_id], doc) for doc in docs),
+        key=lambda row: (row[0], row[1], row[2].page_id),
+    )
+    results.total = len(ranked)
+    start = (results.page - 1) * page_size
+    window = ranked[start : start + page_size]
+    pages = DisclosureItemPage.objects.select_related("subitem", "owning_unit").in_bulk(
+        [doc.page_id for *_rest, doc in window]
+    )
+    for level, score, doc in window:
+        if doc.page_id in pages:
+            results.hits.append(
+                Hit(pages[doc.page_id], -score, level, snippet(doc, parsed.highlight_words))
+            )
+    return results
+
+
+def _contains_all(text: str, parsed: query_module.ParsedQuery) -> bool:
+    haystack = segment(text)
+    return all(
+        any(f" {' '.join(p)} " in f" {haystack} " for p in term.phrases) for term in parsed.terms
+    )
+
+
+def tier(doc: Any, parsed: query_module.ParsedQuery) -> int:
+    """0: the title has every term; 1: the title and fields together do; 2: only with the body."""
+    if _contains_all(doc.title, parsed):
+        return 0
+    if _contains_all(f"{doc.title}\n{doc.fields_text}", parsed):
+        return 1
+    return 2
+
+
+def snippet(doc: Any, words: list[str], width: int = 90) -> SafeString:
+    """A window of the text around the first match, with every match in <mark>."""
+    texts = [doc.fields_text, doc.body_text, doc.title]
+    pattern = _highlight_pattern(words)
+    for text in texts:
+        flat = re.sub(r"\s+", " ", text)
+        found = pattern.search(normalise(flat)) if pattern else None
+        if found:
+            start = max(0, found.start() - width // 3)
+            piece = flat[start : start + width]
+            prefix = "…" if start > 0 else ""
+            suffix = "…" if start + width < len(flat) else ""
+            return mark_safe(prefix + _mark(piece, pattern) + suffix)  # noqa: S308
+    fallback = re.sub(r"\s+", " ", doc.fields_text or doc.body_text)[:width]
+    return mark_safe(escape(fallback))  # noqa: S308
+
+
+def _highlight_pattern(words: list[str]) -> re.Pattern[str] | None:
+    words = [w for w in words if w]
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s*") for w in words))
+
+
+def _mark(text: str, pattern: re.Pattern[str]) -> str:
+    """Escape ``text`` and wrap matches; positions come from the normalised copy, which NFKC
+    keeps aligned for the characters that occur in practice (width and case changes)."""
+    normalised = normalise(text)
+    if len(normalised) != len(text):
+        return escape(text)
+    out, last = [], 0
+    for match in pattern.finditer(normalised):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def suggest(parsed: query_module.ParsedQuery, limit: int = 5) -> list[str]:
+    """When nothing matches: titles that share the most two-character pieces of the query."""
+    from guanwu.portal.models import SearchDocument
+
+    pieces = []
+    for term in parsed.terms:
+        for phrase in term.phrases:
+            pieces += [phrase[i : i + 2] for i in range(max(1, len(phrase) - 1))]
+    pieces = [p for p in pieces if p][:12]
+    if not pieces:
+        return []
+    loose = query_module.ParsedQuery(
+        raw=parsed.raw, terms=[query_module.Term(text="", phrases=pieces)]
+    )
+    ids = [doc_id for doc_id, _score in backend().match(loose, 50)]
+    titles = SearchDocument.objects.filter(page_id__in=ids, page__live=True).values_list(
+        "page_id", "title"
+    )
+    by_id = dict(titles)
+    return [by_id[i] for i in ids if i in by_id][:limit]
