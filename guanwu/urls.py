@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from guanwu.core import views as core_views
 from guanwu.portal import views as portal_views
 
 urlpatterns = [
@@ -12,11 +13,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("guanwu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", core_views.switch_language, name="switch-language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("search/", portal_views.search_page, name="search"),
     path("directory/", portal_views.directory, name="directory"),
     path("directory/staff/", portal_views.staff_lookup, name="staff-lookup"),
     path("directory/<str:code>/", portal_views.unit_detail, name="unit-detail"),
+    path("kiosk/", include("guanwu.portal.kiosk.urls")),
     # Wagtail serves the page tree (the column home and, later, the disclosure items).
     path("", include(wagtail_urls)),
 ]

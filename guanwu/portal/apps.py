@@ -11,3 +11,7 @@ class PortalConfig(AppConfig):
         from .search import signals
 
         signals.connect_synonym_signals()
+
+        from .cache import connect_signals
+
+        connect_signals()

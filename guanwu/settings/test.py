@@ -15,3 +15,5 @@ WHITENOISE_AUTOREFRESH = True
 GUANWU_ENVIRONMENT = "test"
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests change the database behind the cache's back; the cache tests switch it on themselves.
+GUANWU_PAGE_CACHE_SECONDS = 0

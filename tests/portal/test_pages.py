@@ -96,3 +96,13 @@ def test_chinese_by_default_whatever_the_browser_asks(db, client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-CN">' in html
     assert "六项公开内容" in html
+
+
+def test_language_link_sets_the_cookie_and_returns(db, client):
+    response = client.get("/language/en/", {"next": "/directory/"})
+    assert response.status_code == 302 and response["Location"] == "/directory/"
+    assert response.cookies["django_language"].value == "en"
+    outside = client.get("/language/en/", {"next": "https://evil.example/"})
+    assert outside["Location"] == "/"
+    unknown = client.get("/language/xx/")
+    assert "django_language" not in unknown.cookies

@@ -1,0 +1,111 @@
+"""Cache of public pages, purged whenever public content changes.
+
+Rendering a Wagtail page costs 20–40 ms of CPU here (FACTS.md), so anonymous GETs of public
+pages and the public API are served from the cache (Redis when ``REDIS_URL`` is set, so
+every host shares it). Instead of finding every URL a change touches, a change bumps one
+*content version* that is part of every key: publish, withdrawal, expiry (Wagtail's
+unpublish), deletion, moves, unit-tree snippets and search synonyms. Old entries simply stop
+being read and age out. Time-dependent views (a notice reaching its end) are bounded by the
+entries' lifetime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+VERSION_KEY = "guanwu:content-version"
+CACHED_PREFIXES_EXCLUDED = ("/admin/", "/documents/", "/api/v1/staff/", "/api/v1/cases/", "/i18n/")
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(time.time() * 1000)
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return int(version)
+
+
+def bump_content_version(**kwargs: Any) -> None:
+    """Make every cached public page stale at once."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def _key(request: HttpRequest) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"guanwu:page:{content_version()}:{language}:{request.method}:{digest}"
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # someone logged in (or with a session): personalised, never shared
+    return len(request.get_full_path()) <= 2000
+
+
+def _cacheable_response(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timeout = int(getattr(settings, "GUANWU_PAGE_CACHE_SECONDS", 300))
+        if timeout <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            response["X-Cache"] = "miss"
+            cache.set(key, response, timeout)
+        return response
+
+
+def connect_signals() -> None:
+    """Every change of public content bumps the version."""
+    from django.db.models.signals import post_delete, post_save
+
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.signals import published, unpublished
+
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(bump_content_version, dispatch_uid=f"guanwu_cache_{id(signal)}")
+    # Snippets of the unit tree (DraftStateMixin) send published/unpublished.
+    published.connect(bump_content_version, dispatch_uid="guanwu_cache_snippet_published")
+    unpublished.connect(bump_content_version, dispatch_uid="guanwu_cache_snippet_unpublished")
+
+    from wagtail.models import Page
+
+    from .models import SearchSynonym
+
+    post_delete.connect(bump_content_version, sender=Page, dispatch_uid="guanwu_cache_page_deleted")
+    for model in (SearchSynonym,):
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"guanwu_cache_{model.__name__}_saved")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"guanwu_cache_{model.__name__}_deleted")

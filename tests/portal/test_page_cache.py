@@ -1,0 +1,93 @@
+"""Public pages are cached, and publication, withdrawal, expiry and unit-tree changes purge
+them at once (DESIGN rule 1 holds for cached copies too)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from guanwu.disclosure.models import DisclosureItemPage, NoticePage
+from guanwu.organization.models import Unit
+from tests.factories import make_item, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.GUANWU_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_second_request_is_served_from_the_cache(demo, client):
+    first = client.get("/legal-basis/")
+    second = client.get("/legal-basis/")
+    assert first["X-Cache"] == "miss" and second["X-Cache"] == "hit"
+    assert first.content == second.content
+    assert not first.cookies  # nothing personal in a shared page
+
+
+def test_publishing_purges(demo, client):
+    client.get("/legal-basis/")
+    item = publish(make_item(title="新公开的鹦鹉螺条款"))
+    response = client.get("/legal-basis/")
+    assert response["X-Cache"] == "miss"
+    assert "新公开的鹦鹉螺条款" in response.content.decode()
+    assert "新公开的鹦鹉螺条款" in client.get("/api/v1/items/", {"category": 2, "page_size": 200}).content.decode()
+    item.specific.unpublish()
+    assert "新公开的鹦鹉螺条款" not in client.get("/legal-basis/").content.decode()
+
+
+def test_expiry_purges(demo, client):
+    now = timezone.now()
+    notice = publish(
+        make_item(
+            NoticePage,
+            category=3,
+            subitem="3.1",
+            title="即将到期的暴雨通关公告",
+            notice_kind="emergency",
+            body="<p>暴雨期间延长服务时间。</p>",
+            starts_at=now - datetime.timedelta(hours=2),
+            ends_at=now + datetime.timedelta(hours=1),
+        )
+    )
+    assert "即将到期的暴雨通关公告" in client.get("/").content.decode()
+    # Its end passes; the scheduled job takes it down, which must purge the cached home page.
+    DisclosureItemPage.objects.filter(pk=notice.pk).update(
+        ends_at=now - datetime.timedelta(minutes=1), expire_at=now - datetime.timedelta(minutes=1)
+    )
+    call_command("publish_scheduled", verbosity=0)
+    assert not DisclosureItemPage.objects.get(pk=notice.pk).live
+    assert "即将到期的暴雨通关公告" not in client.get("/").content.decode()
+
+
+def test_directory_changes_purge(demo, client, demo_users):
+    unit = Unit.objects.get(code="HH-XG-ZHYW")
+    client.get(f"/directory/{unit.code}/")
+    draft = unit.get_latest_revision_as_object()
+    draft.duties = "缓存测试：新的职责表述。"
+    publish(draft, reviewer=demo_users["legal"])
+    assert "缓存测试：新的职责表述。" in client.get(f"/directory/{unit.code}/").content.decode()
+
+
+def test_signed_in_staff_are_never_served_shared_pages(demo, client, demo_users):
+    client.get("/legal-basis/")
+    client.force_login(demo_users["liaison"])
+    response = client.get("/legal-basis/")
+    assert "X-Cache" not in response
+
+
+def test_each_language_has_its_own_copy(demo, client):
+    chinese = client.get("/directory/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/directory/")
+    assert english["X-Cache"] == "miss"
+    assert "Organisation" in english.content.decode()
+    assert "机构设置" in chinese
