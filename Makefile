@@ -13,7 +13,7 @@ WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 # Debian packages: Noto CJK for the PDFs, gettext to compile translations; the tests also
-# drive Debian's Chromium and read PDFs back with poppler.
+# drive Debian's Chromium, read PDFs back with poppler and run axe-core (npm) in the browser.
 RUN_DEBS := fonts-noto-cjk gettext
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
@@ -33,7 +33,7 @@ install: $(STAMP) ## Create .venv and install the Python dependencies
 .PHONY: prepare
 prepare: install ## Migrate, compile translations, collect static files, load the demo district
 	$(MANAGE) migrate --noinput
-	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
+	$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v 0
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) load_demo
 
@@ -54,7 +54,9 @@ run: prepare ## Install, migrate, load the demo and serve on 127.0.0.1:$(PORT) w
 .PHONY: test-deps
 test-deps: $(STAMP)
 	@scripts/ensure-debs.sh $(TEST_DEBS)
-	DJANGO_SETTINGS_MODULE=guanwu.settings.test $(MANAGE) compilemessages --ignore '.venv/*' -v 0
+	@command -v npm >/dev/null || scripts/ensure-debs.sh nodejs npm
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+	DJANGO_SETTINGS_MODULE=guanwu.settings.test $(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' -v 0
 
 .PHONY: test
 test: test-deps ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise)
@@ -74,8 +76,8 @@ format: $(STAMP) ## Format and autofix with ruff
 
 .PHONY: messages
 messages: $(STAMP) ## Update the English catalogue and compile all catalogues
-	$(MANAGE) makemessages -l en --no-location --no-obsolete --ignore '.venv/*' --ignore 'var/*'
-	$(MANAGE) compilemessages --ignore '.venv/*'
+	$(MANAGE) makemessages -l en --no-location --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+	$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 .PHONY: clean
 clean: ## Remove the virtualenv and generated files (keeps var/ data)

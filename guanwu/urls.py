@@ -20,6 +20,8 @@ urlpatterns = [
     path("directory/staff/", portal_views.staff_lookup, name="staff-lookup"),
     path("directory/<str:code>/", portal_views.unit_detail, name="unit-detail"),
     path("kiosk/", include("guanwu.portal.kiosk.urls")),
+    # Notices (/notices/), Atom feeds (/feeds/) and sitemap.xml: guanwu/portal/channel_urls.py.
+    path("", include("guanwu.portal.channel_urls")),
     # Wagtail serves the page tree (the column home and, later, the disclosure items).
     path("", include(wagtail_urls)),
 ]

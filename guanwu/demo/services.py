@@ -119,6 +119,7 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
     _load_units(loader)
     _load_staff(loader)
     _link_logins(report, users)
+    _load_site(loader)
     _load_home(loader)
 
     from .content_loader import load_content
@@ -270,6 +271,23 @@ def _link_logins(report: LoadReport, users: dict[str, Any]) -> None:
             staff.user = user
             staff.save(update_fields=["user"])
             report.count("Staff.user", created=False)
+
+
+def _load_site(loader: Loader) -> None:
+    """Point the default site at GUANWU_BASE_URL, so QR codes, feeds and the sitemap carry
+    addresses that open (a real deployment sets its public host name the same way)."""
+    from urllib.parse import urlsplit
+
+    from wagtail.models import Site
+
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    hostname = url.hostname or "localhost"
+    port = url.port or (443 if url.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
+        loader.report.count("Site", created=False)
 
 
 def _load_home(loader: Loader) -> None:

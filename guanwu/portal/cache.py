@@ -92,8 +92,14 @@ def connect_signals() -> None:
     """Every change of public content bumps the version."""
     from django.db.models.signals import post_delete, post_save
 
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-    from wagtail.signals import published, unpublished
+    from wagtail.signals import (
+        page_published,
+        page_slug_changed,
+        page_unpublished,
+        post_page_move,
+        published,
+        unpublished,
+    )
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(bump_content_version, dispatch_uid=f"guanwu_cache_{id(signal)}")
@@ -107,5 +113,11 @@ def connect_signals() -> None:
 
     post_delete.connect(bump_content_version, sender=Page, dispatch_uid="guanwu_cache_page_deleted")
     for model in (SearchSynonym,):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"guanwu_cache_{model.__name__}_saved")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"guanwu_cache_{model.__name__}_deleted")
+        post_save.connect(
+            bump_content_version, sender=model, dispatch_uid=f"guanwu_cache_{model.__name__}_saved"
+        )
+        post_delete.connect(
+            bump_content_version,
+            sender=model,
+            dispatch_uid=f"guanwu_cache_{model.__name__}_deleted",
+        )

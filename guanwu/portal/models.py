@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
 from guanwu.disclosure.guard import LegalReviewGuardMixin
@@ -93,3 +95,46 @@ class SearchSynonym(models.Model):
         import re
 
         return [s.strip() for s in re.split(r"[,，、;；\s]+", self.synonyms) if s.strip()]
+
+
+def default_hot_words() -> str:
+    from .views import HOT_WORDS
+
+    return "\n".join(HOT_WORDS)
+
+
+@register_setting(icon="desktop")
+class KioskSettings(BaseGenericSetting):
+    """The declaration halls' touch screens (触摸屏查询, seed 四.四): /kiosk/."""
+
+    title = models.CharField(_("触摸屏标题"), max_length=60, default="关务公开触摸屏查询")
+    idle_seconds = models.PositiveIntegerField(
+        _("无操作返回首页（秒）"),
+        default=90,
+        validators=[MinValueValidator(10)],
+        help_text=_("触摸屏无人操作超过这么多秒后自动回到首页，最少 10 秒。"),
+    )
+    hot_words = models.TextField(
+        _("热门词语"),
+        default=default_hot_words,
+        blank=True,
+        help_text=_("每行一个，显示为触摸屏首页和查询页上的一键搜索按钮。"),
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("idle_seconds"), FieldPanel("hot_words")]
+
+    class Meta:
+        verbose_name = _("触摸屏设置")
+        verbose_name_plural = _("触摸屏设置")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def hot_word_list(self, limit: int = 16) -> list[str]:
+        """The hot words, one per line, without blanks or repeats, each at most 30 characters."""
+        words: list[str] = []
+        for line in (self.hot_words or "").splitlines():
+            word = line.strip()[:30]
+            if word and word not in words:
+                words.append(word)
+        return words[:limit]

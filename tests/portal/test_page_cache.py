@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
 
 from guanwu.disclosure.models import DisclosureItemPage, NoticePage
 from guanwu.organization.models import Unit
@@ -39,7 +40,10 @@ def test_publishing_purges(demo, client):
     response = client.get("/legal-basis/")
     assert response["X-Cache"] == "miss"
     assert "新公开的鹦鹉螺条款" in response.content.decode()
-    assert "新公开的鹦鹉螺条款" in client.get("/api/v1/items/", {"category": 2, "page_size": 200}).content.decode()
+    assert (
+        "新公开的鹦鹉螺条款"
+        in client.get("/api/v1/items/", {"category": 2, "page_size": 200}).content.decode()
+    )
     item.specific.unpublish()
     assert "新公开的鹦鹉螺条款" not in client.get("/legal-basis/").content.decode()
 

@@ -26,7 +26,7 @@ def middle_word(text: str, length: int) -> str | None:
     if not runs:
         return None
     middle = len(text) // 2
-    start, run = min(runs, key=lambda r: abs(r[0] + len(r[1]) // 2 - middle))
+    _start, run = min(runs, key=lambda r: abs(r[0] + len(r[1]) // 2 - middle))
     offset = max(0, len(run) // 2 - length // 2)
     return run[offset : offset + length]
 
@@ -67,14 +67,18 @@ def test_mixed_chinese_latin_and_digits(demo, query):
 
 
 def test_digits_inside_codes(demo):
-    page = publish(make_item(title="商品编码查询示例", body="<p>例如HS编码8471.30项下的便携式计算机。</p>"))
+    page = publish(
+        make_item(title="商品编码查询示例", body="<p>例如HS编码8471.30项下的便携式计算机。</p>")
+    )
     assert page.pk in [h.page.pk for h in search("HS编码8471").hits]
     assert page.pk in [h.page.pk for h in search("8471").hits]
 
 
 def test_title_matches_rank_before_structured_fields_before_body(demo):
     body_only = publish(make_item(title="甲事项", summary="", body="<p>正文提到琉璃瓦检验。</p>"))
-    in_summary = publish(make_item(title="乙事项", summary="摘要提到琉璃瓦检验", body="<p>无关。</p>"))
+    in_summary = publish(
+        make_item(title="乙事项", summary="摘要提到琉璃瓦检验", body="<p>无关。</p>")
+    )
     in_title = publish(make_item(title="琉璃瓦检验须知", body="<p>无关内容。</p>"))
     order = [h.page.pk for h in search("琉璃瓦检验").hits]
     assert order == [in_title.pk, in_summary.pk, body_only.pk]
@@ -83,7 +87,11 @@ def test_title_matches_rank_before_structured_fields_before_body(demo):
 
 
 def test_snippets_highlight_the_match(demo):
-    publish(make_item(title="丙事项", body="<p>前文很长很长。申请人应当提交琉璃瓦检验报告原件。后文。</p>"))
+    publish(
+        make_item(
+            title="丙事项", body="<p>前文很长很长。申请人应当提交琉璃瓦检验报告原件。后文。</p>"
+        )
+    )
     hit = search("琉璃瓦检验").hits[0]
     assert "<mark>琉璃瓦检验</mark>" in hit.snippet
 

@@ -1,0 +1,196 @@
+"""The kiosk's four screens: home, a category, an item and search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+import segno
+
+from guanwu.disclosure import selectors
+from guanwu.disclosure.models import CategoryPage, SubItem
+from guanwu.organization.selectors import public_contact_lines
+from guanwu.portal.models import KioskSettings
+from guanwu.portal.search import QueryError, search
+
+from . import pinyin
+from .content import kiosk_html
+
+ITEMS_PER_SCREEN = 8
+LATEST_ON_HOME = 4
+RESULTS_PER_SCREEN = 8
+INITIALS_SHOWN = 20
+MAX_PAGE = 1000
+PAD_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Where "返回" may lead: a kiosk screen, never another site (no scheme, no host, no "//").
+_KIOSK_PATH = re.compile(r"^/kiosk/[^\s\\]*$")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    settings = KioskSettings.load(request_or_site=request)
+    context = {
+        "is_home": True,
+        "categories": selectors.categories_with_counts(),
+        "notices": list(selectors.notices_in_force()[:5]),
+        "latest": list(selectors.latest_changes(LATEST_ON_HOME)),
+        "hot_words": settings.hot_word_list(),
+        "contact_lines": list(
+            public_contact_lines().filter(Q(unit__kind="district") | Q(unit__function="centre"))
+        ),
+    }
+    return _render(request, "portal/kiosk/home.html", context, settings=settings)
+
+
+def category(request: HttpRequest, number: int) -> HttpResponse:
+    page = CategoryPage.objects.live().filter(number=number).first()
+    if page is None:
+        return _not_found(request, _("没有这个类别。"))
+    subitems = list(SubItem.objects.for_category(number))
+    subitem = request.GET.get("subitem", "")[:8]
+    if subitem not in {s.code for s in subitems}:
+        subitem = ""
+    items = selectors.filter_items(selectors.live_items(), category=number, subitem=subitem)
+    paginator = Paginator(selectors.in_force_first(items), ITEMS_PER_SCREEN)
+    screen = paginator.get_page(_page_number(request))
+    prefix = urlencode({"subitem": subitem}) + "&" if subitem else ""
+    context = {
+        "category": page,
+        "subitems": subitems,
+        "current_subitem": subitem,
+        "items": screen,
+        "query_prefix": prefix,
+        "back_url": reverse("kiosk:home"),
+        "here": request.get_full_path(),
+    }
+    return _render(request, "portal/kiosk/category.html", context)
+
+
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.live_items().filter(pk=pk).first()
+    if page is None:
+        return _not_found(request, _("没有这条公开内容，或它已经撤下。"))
+    specific = page.specific
+    template = getattr(specific, "detail_template", "") or "disclosure/types/general.html"
+    content = kiosk_html(render_to_string(template, {"page": specific}, request=request), request)
+    public_url = specific.get_full_url(request)
+    context = {
+        "page": specific,
+        "content": content,
+        "attachments": list(specific.attachments.all()),
+        "public_url": public_url,
+        "qr_svg": qr_svg(public_url),
+        "back_url": _back_url(request, reverse("kiosk:category", args=[page.category])),
+        "here": request.get_full_path(),
+    }
+    return _render(request, "portal/kiosk/item.html", context)
+
+
+def search_screen(request: HttpRequest) -> HttpResponse:
+    """Words through the column's search engine, or pinyin initials tapped on the A–Z pad."""
+    settings = KioskSettings.load(request_or_site=request)
+    query = request.GET.get("q", "")[:1000]
+    typed_raw = request.GET.get("py", "")[:200]
+    typed = pinyin.clean(typed_raw)
+    page = _page_number(request)
+    error, status = "", 200
+    results, matches = None, None
+    if len(typed) > pinyin.MAX_INITIALS:
+        error, status = (
+            _("拼音首字母最多 %(limit)s 个，请删去几个再试。") % {"limit": pinyin.MAX_INITIALS},
+            400,
+        )
+        typed = ""
+    elif query.strip():
+        try:
+            results = search(query, page=page, page_size=RESULTS_PER_SCREEN)
+        except QueryError as exc:
+            error, status, query = str(exc), 400, ""
+    entries = pinyin.entries()
+    if typed and not query.strip():
+        matches = pinyin.find(typed, entries)
+    context = {
+        "query": query,
+        "results": results,
+        "typed": typed,
+        "matches": matches[:INITIALS_SHOWN] if matches is not None else None,
+        "more_matches": max(0, len(matches) - INITIALS_SHOWN) if matches else 0,
+        "pad": _pad(typed, entries),
+        "erase": typed[:-1],
+        "hot_words": settings.hot_word_list(),
+        "error": error,
+        "back_url": reverse("kiosk:home"),
+        "here": request.get_full_path(),
+        "query_prefix": urlencode({"q": query}) + "&" if query else "",
+    }
+    return _render(request, "portal/kiosk/search.html", context, settings=settings, status=status)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG, made here (nothing is fetched from elsewhere)."""
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_inline(
+        scale=1,
+        border=4,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        svgclass="k-qr-code",
+        title=_("手机扫码继续阅读"),
+    )
+
+
+def _pad(typed: str, entries: list[pinyin.Entry]) -> list[dict[str, Any]]:
+    possible = pinyin.next_letters(typed, entries)
+    return [
+        {"letter": letter, "value": typed + letter.lower(), "enabled": letter.lower() in possible}
+        for letter in PAD_LETTERS
+    ]
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        number = int(request.GET.get("page", "1")[:6])
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def _back_url(request: HttpRequest, default: str) -> str:
+    """The kiosk screen the visitor came from (``?from=``), if it is one; else ``default``."""
+    back = request.GET.get("from", "")
+    if len(back) <= 500 and _KIOSK_PATH.match(back) and "//" not in back:
+        return back
+    return default
+
+
+def _not_found(request: HttpRequest, message: str) -> HttpResponse:
+    """A kiosk screen, not the website's 404 page: the visitor stays inside the kiosk."""
+    context = {"message": message, "back_url": reverse("kiosk:home")}
+    return _render(request, "portal/kiosk/not_found.html", context, status=404)
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    settings: KioskSettings | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context["kiosk"] = settings or KioskSettings.load(request_or_site=request)
+    response = render(request, template, context, status=status)
+    # A shared screen: what one visitor looked at is never served from cache to the next.
+    response.headers["Cache-Control"] = "no-store"
+    return response
