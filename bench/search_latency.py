@@ -14,13 +14,15 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanwu.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.test.utils import setup_databases  # noqa: E402
+from django.test.utils import (
+    setup_databases,
+    setup_test_environment,
+)
 
 
 def main(extra: int) -> None:
