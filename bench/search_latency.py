@@ -18,7 +18,7 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command
 from django.test.utils import (
     setup_databases,
     setup_test_environment,
