@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, views_calendar, views_cases
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,8 +14,11 @@ app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
     path("categories/", views.CategoryList.as_view(), name="categories"),
+    path("cases/", views_cases.CaseIntakeView.as_view(), name="case-intake"),
+    path("cases/<str:tracking_code>/", views_cases.CaseStatusView.as_view(), name="case-status"),
     path("notices/", views.NoticeList.as_view(), name="notices"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("calendar/workdays/", views_calendar.WorkdaysView.as_view(), name="calendar-workdays"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

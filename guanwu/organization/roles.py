@@ -18,11 +18,23 @@ _ORG_VIEW = [
     f"organization.view_{model}" for model in ("unit", "hall", "post", "staff", "contactline")
 ]
 
+# The working-day calendar (holidays, swapped working days) and the reply limits are kept by
+# the office and the centre (seed 四.五 限时答复).
+_CALENDAR_EDIT = [
+    f"{app}.{verb}_{model}"
+    for app, model in (
+        ("workcalendar", "calendarday"),
+        ("workcalendar", "calendaryear"),
+        ("cases", "deadlinepolicy"),
+    )
+    for verb in ("add", "change", "delete", "view")
+]
+
 # Seed 六: the office manages the website's disclosure content, the centre co-ordinates it,
 # liaisons keep their unit's part current (seed 五.五); everyone else reads the directory.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.OFFICE: _COMMON + _ORG_EDIT,
-    Role.CENTRE: _COMMON + _ORG_EDIT,
+    Role.OFFICE: _COMMON + _ORG_EDIT + _CALENDAR_EDIT,
+    Role.CENTRE: _COMMON + _ORG_EDIT + _CALENDAR_EDIT,
     Role.LIAISON: _COMMON + _ORG_EDIT,
     Role.SUPERVISION: _COMMON + _ORG_VIEW,
     Role.POLITICAL_WORK: _COMMON + _ORG_VIEW,

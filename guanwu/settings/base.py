@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "guanwu.core",
     "guanwu.organization",
     "guanwu.disclosure",
+    "guanwu.cases",
+    "guanwu.calendar",
     "guanwu.portal",
     "guanwu.api",
     "guanwu.demo",

@@ -82,4 +82,8 @@ def test_openapi_schema_and_docs(db, client):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "swagger" in html.lower()
-    assert "cdn" not in html.lower()  # assets are served from the project (sidecar)
+    # Assets are served from the project (drf-spectacular-sidecar), never from a CDN.
+    import re
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and all(url.startswith("/") for url in assets), assets

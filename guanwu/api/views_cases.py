@@ -1,0 +1,154 @@
+"""Public case intake and tracking (DESIGN API: POST /api/v1/cases/, GET /api/v1/cases/{code}/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from guanwu.cases.enums import CaseKind
+from guanwu.cases.models import Case
+from guanwu.cases.services import case_submit_public, check_case_password
+from guanwu.organization.models import Unit
+
+SUBMISSIONS_PER_MINUTE = 10
+
+
+class CaseSubmissionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    body = serializers.CharField(max_length=10_000)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    units = serializers.ListField(
+        child=serializers.CharField(max_length=32), required=False, max_length=10
+    )
+    website = serializers.CharField(
+        required=False, allow_blank=True, help_text="Leave empty (a trap for spam robots)."
+    )
+
+
+class CaseReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    password = serializers.CharField()
+    status = serializers.CharField()
+    deadline = serializers.DateField()
+
+
+class CaseStatusSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    received_at = serializers.DateTimeField()
+    deadline = serializers.DateField()
+    replies = serializers.SerializerMethodField()
+
+    def get_replies(self, case: Case) -> list[dict[str, Any]]:
+        return [
+            {"body": reply.body, "sent_at": reply.sent_at}
+            for reply in case.replies.filter(public=True, sent_at__isnull=False)
+        ]
+
+
+def _client_address(request: Request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: Request) -> bool:
+    key = f"guanwu:case-intake:{_client_address(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > SUBMISSIONS_PER_MINUTE
+    except ValueError:
+        return False
+
+
+class CaseIntakeView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        tags=["public"],
+        request=CaseSubmissionSerializer,
+        responses={201: CaseReceiptSerializer, 200: CaseReceiptSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="The same key gives the same case and tracking code back (200).",
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        """Submit a consultation, complaint, mailbox letter, suggestion or integrity report."""
+        data = CaseSubmissionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if fields.get("website"):
+            raise ValidationError({"detail": "提交未被接受。"})
+        key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
+        if key is None and _rate_limited(request):
+            raise Throttled(detail="提交过于频繁，请一分钟后再试。")
+        codes = [code.upper() for code in fields.get("units", [])]
+        units = list(Unit.objects.filter(code__in=codes))
+        if len(units) != len(set(codes)):
+            raise ValidationError({"units": "有单位代码不存在，请从 /api/v1/units/ 中选择。"})
+        try:
+            submission = case_submit_public(
+                kind=fields["kind"],
+                title=fields.get("title", ""),
+                body=fields["body"],
+                name=fields.get("name", ""),
+                phone=fields.get("phone", ""),
+                email=fields.get("email", ""),
+                units=units,
+                idempotency_key=key,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        case = submission.case
+        body = {
+            "tracking_code": case.tracking_code,
+            "password": submission.password,
+            "status": case.status,
+            "deadline": case.deadline,
+        }
+        return Response(
+            CaseReceiptSerializer(body).data,
+            status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
+        )
+
+
+class CaseStatusView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        tags=["public"],
+        responses=CaseStatusSerializer,
+        parameters=[
+            OpenApiParameter("X-Case-Password", str, OpenApiParameter.HEADER, required=True)
+        ],
+    )
+    def get(self, request: Request, tracking_code: str) -> Response:
+        """Status, deadline and public replies, for the holder of the query password."""
+        case = Case.objects.filter(tracking_code=tracking_code.upper()[:16]).first()
+        password = request.headers.get("X-Case-Password", "")
+        # Same answer for a wrong code and a wrong password: nothing reveals which exists.
+        if case is None or not check_case_password(case, password):
+            raise NotFound("查询码或查询密码不正确。")
+        return Response(CaseStatusSerializer(case).data)
