@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views, views_calendar, views_cases
+from . import views, views_calendar, views_cases, views_staff_cases
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,6 +15,16 @@ urlpatterns = [
     path("", include(router.urls)),
     path("categories/", views.CategoryList.as_view(), name="categories"),
     path("cases/", views_cases.CaseIntakeView.as_view(), name="case-intake"),
+    path("staff/cases/", views_staff_cases.StaffCaseList.as_view(), name="staff-cases"),
+    path("staff/cases/<int:pk>/", views_staff_cases.StaffCaseDetail.as_view(), name="staff-case"),
+    *[
+        path(
+            f"staff/cases/<int:pk>/{action}/",
+            views_staff_cases.StaffCaseAction.as_view(action_name=action),
+            name=f"staff-case-{action}",
+        )
+        for action in ("route", "transfer", "reply", "pause", "resume", "close")
+    ],
     path("cases/<str:tracking_code>/", views_cases.CaseStatusView.as_view(), name="case-status"),
     path("notices/", views.NoticeList.as_view(), name="notices"),
     path("search/", views.SearchView.as_view(), name="search"),

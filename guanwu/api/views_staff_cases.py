@@ -1,0 +1,268 @@
+"""Staff case endpoints (token-authenticated): telephone systems and other customs systems
+log calls and read status here. Every action goes through ``guanwu.cases.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from guanwu.cases import services
+from guanwu.cases.enums import OPEN_STATUSES, CaseKind, Channel, Level, Status
+from guanwu.cases.models import Case, CaseEvent
+from guanwu.cases.permissions import (
+    cases_visible_to,
+    user_can_act_on_case,
+    user_can_log_contacts,
+    user_can_see_identity,
+)
+from guanwu.organization.enums import ContactLineKind
+from guanwu.organization.models import Hall, Unit
+
+MASK = "***"
+
+
+class StaffCaseSerializer(serializers.ModelSerializer):
+    responsible_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    first_contact = serializers.CharField(source="first_contact.username", default=None)
+    overdue = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "tracking_code",
+            "kind",
+            "channel",
+            "line",
+            "title",
+            "body",
+            "name",
+            "phone",
+            "email",
+            "status",
+            "level",
+            "responsible_unit",
+            "first_contact",
+            "received_at",
+            "deadline",
+            "overdue",
+            "replied_at",
+            "closed_at",
+        ]
+
+    def _identity(self, case: Case, field: str) -> str:
+        value = getattr(case, field)
+        if not value:
+            return ""
+        return value if self.context.get("identity", {}).get(case.pk) else MASK
+
+    def get_name(self, case: Case) -> str:
+        return self._identity(case, "name")
+
+    def get_phone(self, case: Case) -> str:
+        return self._identity(case, "phone")
+
+    def get_email(self, case: Case) -> str:
+        return self._identity(case, "email")
+
+    def get_overdue(self, case: Case) -> bool:
+        return (
+            case.status in OPEN_STATUSES
+            and case.status != Status.PAUSED
+            and case.deadline < timezone.localdate()
+        )
+
+
+class LogContactSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    body = serializers.CharField(max_length=10_000)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    line = serializers.ChoiceField(
+        choices=ContactLineKind.choices, required=False, allow_blank=True
+    )
+    hall = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+def _domain_error(exc: DjangoValidationError) -> ValidationError:
+    detail: Any = (
+        exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
+    )
+    return ValidationError(detail)
+
+
+def _serialize(request: Request, cases: list[Case]) -> list[dict[str, Any]]:
+    identity = {case.pk: user_can_see_identity(request.user, case) for case in cases}
+    for case in cases:
+        if (
+            identity[case.pk]
+            and case.kind == CaseKind.INTEGRITY_REPORT
+            and (case.name or case.phone or case.email)
+        ):
+            # Rule 8: every view of a reporter's identity is on the record.
+            CaseEvent.objects.create(case=case, action="identity_viewed", actor=request.user)
+    return StaffCaseSerializer(cases, many=True, context={"identity": identity}).data
+
+
+class StaffCaseList(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["staff"],
+        parameters=[
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("level", str),
+            OpenApiParameter("page", int),
+        ],
+        responses=StaffCaseSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """The cases this user may see, newest first, 50 a page."""
+        cases: QuerySet[Case] = cases_visible_to(request.user).select_related(
+            "responsible_unit", "first_contact"
+        )
+        params = request.query_params
+        if params.get("kind"):
+            if params["kind"] not in CaseKind.values:
+                raise ValidationError({"kind": "未知的类别。"})
+            cases = cases.filter(kind=params["kind"])
+        if params.get("status"):
+            if params["status"] not in Status.values:
+                raise ValidationError({"status": "未知的状态。"})
+            cases = cases.filter(status=params["status"])
+        if params.get("level"):
+            if params["level"] not in Level.values:
+                raise ValidationError({"level": "未知的办理层级。"})
+            cases = cases.filter(level=params["level"])
+        if params.get("overdue", "").lower() in ("true", "1"):
+            cases = cases.overdue(timezone.localdate())
+        try:
+            page = max(int(params.get("page") or 1), 1)
+        except ValueError as exc:
+            raise ValidationError({"page": "页码应为整数。"}) from exc
+        total = cases.count()
+        rows = list(cases.order_by("-received_at", "-pk")[(page - 1) * 50 : page * 50])
+        base = request.build_absolute_uri(request.path)
+
+        def link(number: int) -> str | None:
+            if number < 1 or (number - 1) * 50 >= total:
+                return None
+            query = params.copy()
+            query["page"] = str(number)
+            return f"{base}?{query.urlencode()}"
+
+        return Response(
+            {
+                "count": total,
+                "next": link(page + 1),
+                "previous": link(page - 1),
+                "results": _serialize(request, rows),
+            }
+        )
+
+    @extend_schema(
+        tags=["staff"], request=LogContactSerializer, responses={201: StaffCaseSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        """Log a hotline call or desk visit; the caller of this endpoint is the first contact."""
+        if not user_can_log_contacts(request.user):
+            raise PermissionDenied("您没有登记来电来访的权限。")
+        data = LogContactSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        hall_code = fields.pop("hall", "")
+        if hall_code:
+            fields["hall"] = Hall.objects.filter(code=hall_code.upper()).first()
+            if fields["hall"] is None:
+                raise ValidationError({"hall": "没有这个报关大厅。"})
+        try:
+            case = services.case_log_contact(user=request.user, **fields)
+        except DjangoValidationError as exc:
+            raise _domain_error(exc) from exc
+        return Response(_serialize(request, [case])[0], status=status.HTTP_201_CREATED)
+
+
+def _case_for(request: Request, pk: int, *, act: bool = False) -> Case:
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    if act and not user_can_act_on_case(request.user, case):
+        raise PermissionDenied("您无权办理该事项。")
+    return case
+
+
+class StaffCaseDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["staff"], responses=StaffCaseSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_serialize(request, [_case_for(request, pk)])[0])
+
+
+class StaffCaseAction(APIView):
+    """POST /api/v1/staff/cases/{id}/(route|transfer|reply|pause|resume|close)/."""
+
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+
+    @extend_schema(tags=["staff"], request=None, responses=StaffCaseSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        case = _case_for(request, pk, act=True)
+        data = request.data
+        try:
+            result = self.run(request, case, data)
+        except DjangoValidationError as exc:
+            raise _domain_error(exc) from exc
+        if result is not None:
+            return Response(result)
+        case.refresh_from_db()
+        return Response(_serialize(request, [case])[0])
+
+    def run(self, request: Request, case: Case, data: Any) -> dict[str, Any] | None:
+        user = request.user
+        if self.action_name == "route":
+            codes = [str(c).upper() for c in data.get("units", [])][:20]
+            units = list(Unit.objects.filter(code__in=codes))
+            if len(units) != len(set(codes)):
+                raise ValidationError({"units": "有单位代码不存在。"})
+            result = services.case_route(case=case, user=user, units=units)
+            return {"level": result.level, "responsible_unit": result.responsible_unit.code}
+        if self.action_name == "transfer":
+            unit = Unit.objects.filter(code=str(data.get("unit", "")).upper()).first()
+            if unit is None:
+                raise ValidationError({"unit": "请指定转办单位的代码。"})
+            services.case_transfer(
+                case=case, user=user, unit=unit, reason=str(data.get("reason", ""))
+            )
+        elif self.action_name == "reply":
+            services.case_reply(
+                case=case,
+                user=user,
+                body=str(data.get("body", "")),
+                public=bool(data.get("public", True)),
+            )
+        elif self.action_name == "pause":
+            services.case_pause(case=case, user=user, reason=str(data.get("reason", "")))
+        elif self.action_name == "resume":
+            services.case_resume(case=case, user=user)
+        elif self.action_name == "close":
+            services.case_close(case=case, user=user, note=str(data.get("note", "")))
+        return None

@@ -1,0 +1,84 @@
+"""Who may see and act on which case (DESIGN rules 4, 5, 8). Named predicates, STYLE rule 5.
+
+Superusers hold no case role: an integrity reporter's identity is for the supervision office
+only (rule 8), whoever runs the servers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from guanwu.disclosure.permissions import staff_unit, user_has_role
+from guanwu.organization.enums import Role, UnitKind
+from guanwu.organization.models import Unit
+
+from .enums import CaseKind, Level
+from .models import Case
+
+CONFIDENTIAL_KINDS = frozenset({CaseKind.INTEGRITY_REPORT})
+
+
+def _own_units(user: Any) -> list[int]:
+    own = staff_unit(user)
+    if own is None:
+        return []
+    if own.kind == UnitKind.SECTION:
+        return [own.pk]
+    return [own.pk, *Unit.objects.filter(parent=own).values_list("pk", flat=True)]
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    if user_has_role(user, Role.SUPERVISION):
+        return Case.objects.all()
+    visible = Q(first_contact=user)
+    if user_has_role(user, Role.OFFICE) or user_has_role(user, Role.CENTRE):
+        visible |= ~Q(kind__in=CONFIDENTIAL_KINDS)
+    units = _own_units(user)
+    if units and any(
+        user_has_role(user, role)
+        for role in (Role.CASE_HANDLER, Role.SECTION_CHIEF, Role.DIVISION_HEAD, Role.LIAISON)
+    ):
+        visible |= (Q(responsible_unit__in=units) | Q(unit_links__unit__in=units)) & ~Q(
+            kind__in=CONFIDENTIAL_KINDS
+        )
+    return Case.objects.filter(visible).distinct()
+
+
+def user_can_see_case(user: Any, case: Case) -> bool:
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def user_can_see_identity(user: Any, case: Case) -> bool:
+    """Rule 8: an integrity reporter's name and contact only for the supervision office."""
+    if case.kind in CONFIDENTIAL_KINDS:
+        return user_has_role(user, Role.SUPERVISION)
+    return user_can_see_case(user, case)
+
+
+def user_can_act_on_case(user: Any, case: Case) -> bool:
+    """Handle, route, reply, pause or close: the responsible unit, or the body of its level."""
+    if case.level == Level.SUPERVISION or case.kind in CONFIDENTIAL_KINDS:
+        return user_has_role(user, Role.SUPERVISION)
+    if user_has_role(user, Role.CENTRE) or user_has_role(user, Role.OFFICE):
+        return True
+    if case.first_contact_id == getattr(user, "pk", None):
+        return True
+    units = _own_units(user)
+    return bool(case.responsible_unit_id and case.responsible_unit_id in units)
+
+
+def user_can_log_contacts(user: Any) -> bool:
+    return any(
+        user_has_role(user, role)
+        for role in (
+            Role.CENTRE,
+            Role.CASE_HANDLER,
+            Role.SUPERVISION,
+            Role.OFFICE,
+            Role.SECTION_CHIEF,
+        )
+    )

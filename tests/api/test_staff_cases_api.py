@@ -1,0 +1,146 @@
+"""Staff case endpoints: token authentication, per-role visibility, rule 8 confidentiality."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from guanwu.cases.models import Case, CaseEvent
+from guanwu.cases.services import case_submit_public
+from guanwu.organization.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    token, _created = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def integrity_case(demo):
+    return case_submit_public(
+        kind="integrity_report", body="窗口人员收受礼品。", name="举报人甲", phone="13700000000"
+    ).case
+
+
+def test_anonymous_is_refused(demo, client):
+    assert client.get("/api/v1/staff/cases/").status_code in (401, 403)
+    assert client.post("/api/v1/staff/cases/", {}).status_code in (401, 403)
+
+
+def test_drf_create_token_command_issues_a_token(demo_users):
+    call_command("drf_create_token", "centre", verbosity=0)
+    assert Token.objects.filter(user=demo_users["centre"]).exists()
+
+
+def test_hotline_operator_logs_a_call_and_owns_it(demo_users):
+    centre = api(demo_users["centre"])
+    response = centre.post(
+        "/api/v1/staff/cases/",
+        {
+            "kind": "consultation",
+            "channel": "hotline",
+            "line": "consultation",
+            "body": "询问查验时间。",
+            "phone": "13600000000",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["first_contact"] == "centre" and body["phone"] == "13600000000"
+    case_id = body["id"]
+    routed = centre.post(
+        f"/api/v1/staff/cases/{case_id}/route/", {"units": ["HH-XG-ZHYW"]}, format="json"
+    )
+    assert routed.json() == {"level": "section", "responsible_unit": "HH-XG-ZHYW"}
+    refused = centre.post(f"/api/v1/staff/cases/{case_id}/close/", {}, format="json")
+    assert refused.status_code == 400 and "须先答复" in str(refused.json())
+    assert (
+        centre.post(
+            f"/api/v1/staff/cases/{case_id}/transfer/", {"unit": "HH-FGC"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        centre.post(
+            f"/api/v1/staff/cases/{case_id}/reply/", {"body": "每日八点半开始。"}, format="json"
+        ).status_code
+        == 200
+    )
+    closed = centre.post(f"/api/v1/staff/cases/{case_id}/close/", {}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_rule_8_integrity_reports_only_for_the_supervision_office(integrity_case, demo_users):
+    for name in ("centre", "office", "chief", "admin", "legal"):
+        listing = api(demo_users[name]).get("/api/v1/staff/cases/").json()
+        assert integrity_case.pk not in {c["id"] for c in listing["results"]}, name
+        assert (
+            api(demo_users[name]).get(f"/api/v1/staff/cases/{integrity_case.pk}/").status_code
+            == 404
+        )
+    supervision = api(demo_users["supervision"])
+    detail = supervision.get(f"/api/v1/staff/cases/{integrity_case.pk}/").json()
+    assert detail["name"] == "举报人甲" and detail["phone"] == "13700000000"
+    viewed = CaseEvent.objects.filter(case=integrity_case, action="identity_viewed")
+    assert viewed.count() == 1 and viewed.get().actor == demo_users["supervision"]
+
+
+def test_first_contact_of_an_integrity_report_sees_it_masked(demo_users):
+    centre = api(demo_users["centre"])
+    body = centre.post(
+        "/api/v1/staff/cases/",
+        {
+            "kind": "integrity_report",
+            "channel": "hotline",
+            "line": "report",
+            "body": "举报内容",
+            "name": "举报人乙",
+        },
+        format="json",
+    ).json()
+    assert body["name"] == "***"
+    assert body["level"] == "supervision"
+    assert (
+        centre.post(f"/api/v1/staff/cases/{body['id']}/close/", {}, format="json").status_code
+        == 403
+    )
+
+
+def test_unit_staff_see_their_units_cases_only(demo_users):
+    section = Unit.objects.get(code="HH-XG-ZHYW")
+    other = (
+        Unit.objects.exclude(pk=section.pk)
+        .filter(kind="section")
+        .exclude(parent=section.parent)
+        .first()
+    )
+    mine = case_submit_public(kind="consultation", body="本科室事项", units=[section]).case
+    theirs = case_submit_public(kind="consultation", body="别的单位事项", units=[other]).case
+    ids = {c["id"] for c in api(demo_users["chief"]).get("/api/v1/staff/cases/").json()["results"]}
+    assert mine.pk in ids and theirs.pk not in ids
+    assert (
+        api(demo_users["chief"])
+        .post(f"/api/v1/staff/cases/{theirs.pk}/close/", {}, format="json")
+        .status_code
+        == 404
+    )
+
+
+def test_filters_and_bad_filters(demo_users):
+    case_submit_public(kind="suggestion", body="建议一")
+    centre = api(demo_users["centre"])
+    suggestions = centre.get("/api/v1/staff/cases/", {"kind": "suggestion"}).json()
+    assert suggestions["count"] >= 1 and {c["kind"] for c in suggestions["results"]} == {
+        "suggestion"
+    }
+    assert centre.get("/api/v1/staff/cases/", {"kind": "bogus"}).status_code == 400
+    assert centre.get("/api/v1/staff/cases/", {"overdue": "true"}).status_code == 200
+    assert Case.objects.count() >= 1
