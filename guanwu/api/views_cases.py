@@ -81,13 +81,13 @@ class CaseIntakeView(APIView):
     @extend_schema(
         tags=["public"],
         request=CaseSubmissionSerializer,
-        responses={201: CaseReceiptSerializer, 200: CaseReceiptSerializer},
+        responses={201: CaseReceiptSerializer},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
-                description="The same key gives the same case and tracking code back (200).",
+                description="The same key gives the same case and receipt back (header Idempotent-Replayed: true).",
             )
         ],
     )
@@ -127,10 +127,11 @@ class CaseIntakeView(APIView):
             "status": case.status,
             "deadline": case.deadline,
         }
-        return Response(
-            CaseReceiptSerializer(body).data,
-            status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK,
-        )
+        # The contract promises 201 with the receipt; a replay gets the same receipt and says so.
+        response = Response(CaseReceiptSerializer(body).data, status=status.HTTP_201_CREATED)
+        if not submission.created:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class CaseStatusView(APIView):

@@ -61,7 +61,8 @@ def test_idempotency_key_gives_one_case(demo, client):
     payload = {"kind": "mailbox", "body": "关长您好"}
     first = submit(client, payload, HTTP_IDEMPOTENCY_KEY="abc-123")
     second = submit(client, payload, HTTP_IDEMPOTENCY_KEY="abc-123")
-    assert first.status_code == 201 and second.status_code == 200
+    assert first.status_code == second.status_code == 201
+    assert second["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert first.json() == second.json()
     assert Case.objects.filter(idempotency_key="abc-123").count() == 1
 
