@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "guanwu.cases"
     label = "cases"
     verbose_name = _("咨询投诉")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -280,3 +280,37 @@ def case_resume(*, case: Case, user: Any) -> Case:
     case.save(update_fields=["deadline", "status"])
     _event(case, "resume", user, waited_workdays=waited, deadline=case.deadline.isoformat())
     return case
+
+
+def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
+    """After the calendar of ``years`` changed: every open case whose span touches them gets
+    its deadline counted again (received date + limit + the working days spent paused)."""
+    calendar = load_calendar()
+    cases = Case.objects.open()
+    if years is not None:
+        touched = set(years)
+        cases = [c for c in cases if touched & set(range(c.received_on.year, c.deadline.year + 1))]
+    changed = 0
+    for case in cases:
+        waited = sum(
+            int(e.data.get("waited_workdays", 0)) for e in case.events.filter(action="resume")
+        )
+        extra = sum(int(e.data.get("days", 0)) for e in case.events.filter(action="extend"))
+        deadline = add_workdays(
+            add_workdays(case.received_on, DeadlinePolicy.limit_for(case.kind), calendar),
+            waited + extra,
+            calendar,
+        )
+        if deadline != case.deadline:
+            previous = case.deadline
+            case.deadline = deadline
+            case.save(update_fields=["deadline"])
+            _event(
+                case,
+                "deadline_recomputed",
+                None,
+                previous=previous.isoformat(),
+                deadline=deadline.isoformat(),
+            )
+            changed += 1
+    return changed

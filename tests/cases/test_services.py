@@ -139,3 +139,17 @@ def test_pause_and_resume_moves_the_deadline(section, demo_users, monkeypatch):
     assert case.status == Status.IN_PROGRESS
     assert case.deadline > before
     assert case.events.get(action="resume").data["waited_workdays"] >= 8
+
+
+def test_editing_a_year_of_the_calendar_recomputes_open_deadlines(section, tmp_path):
+    from guanwu.calendar.services import import_holidays
+
+    case = case_submit_public(kind="consultation", body="年底的咨询", units=[section]).case
+    Case.objects.filter(pk=case.pk).update(
+        received_on=datetime.date(2027, 1, 4), deadline=datetime.date(2027, 1, 11)
+    )
+    # 2027 is unknown, so 5 working days from Mon 4 Jan were counted as weekdays only.
+    import_holidays(["2027-01-05 holiday 测试假日", "2027-01-06 holiday 测试假日"])
+    case.refresh_from_db()
+    assert case.deadline == datetime.date(2027, 1, 13)
+    assert case.events.filter(action="deadline_recomputed").exists()
