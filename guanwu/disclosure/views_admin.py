@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,26 +24,39 @@ def _item(pk: int) -> DisclosureItemPage:
     return get_object_or_404(DisclosureItemPage, pk=pk).specific
 
 
+def _form_view(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    success: str,
+    redirect_to: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Validate ``form``, run one service, report the outcome: the shape of every view here."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.DisclosureError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to)
+    return TemplateResponse(request, "disclosure/admin/form.html", {"form": form, **context})
+
+
 @require_http_methods(["GET", "POST"])
 def mark_checked(request: HttpRequest, pk: int) -> HttpResponse:
     page = _item(pk)
     if not user_can_edit_for_unit(request.user, page.owning_unit):
         raise PermissionDenied
-    form = CheckedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.item_mark_checked(page=page, user=request.user, note=form.cleaned_data["note"])
-        except services.DisclosureError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("已记录：“%(title)s”经检查仍然有效。") % {"title": page.title}
-            )
-            return redirect("disclosure_reminders")
-    return TemplateResponse(
+    return _form_view(
         request,
-        "disclosure/admin/form.html",
-        {"page": page, "form": form, "title": _("确认内容仍然有效"), "submit": _("确认仍然有效")},
+        CheckedForm(request.POST or None),
+        lambda data: services.item_mark_checked(page=page, user=request.user, note=data["note"]),
+        success=_("已记录：“%(title)s”经检查仍然有效。") % {"title": page.title},
+        redirect_to="disclosure_reminders",
+        context={"page": page, "title": _("确认内容仍然有效"), "submit": _("确认仍然有效")},
     )
 
 
@@ -49,19 +65,13 @@ def file_withheld(request: HttpRequest, pk: int) -> HttpResponse:
     page = _item(pk)
     if not user_can_edit_for_unit(request.user, page.owning_unit):
         raise PermissionDenied
-    form = FilingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withheld_file(page=page, user=request.user, **form.cleaned_data)
-        except services.DisclosureError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已报上级主管机关备案，等待裁定。"))
-            return redirect("disclosure_filings")
-    return TemplateResponse(
+    return _form_view(
         request,
-        "disclosure/admin/form.html",
-        {"page": page, "form": form, "title": _("报上级备案（暂不公开）"), "submit": _("提交备案")},
+        FilingForm(request.POST or None),
+        lambda data: services.withheld_file(page=page, user=request.user, **data),
+        success=_("已报上级主管机关备案，等待裁定。"),
+        redirect_to="disclosure_filings",
+        context={"page": page, "title": _("报上级备案（暂不公开）"), "submit": _("提交备案")},
     )
 
 
@@ -70,22 +80,15 @@ def decide_filing(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_can_record_filing_decision(request.user):
         raise PermissionDenied
     filing = get_object_or_404(WithheldFiling.objects.select_related("page"), pk=pk)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withheld_decide(filing=filing, user=request.user, **form.cleaned_data)
-        except services.DisclosureError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已登记上级主管机关的裁定。"))
-            return redirect("disclosure_filings")
-    return TemplateResponse(
+    return _form_view(
         request,
-        "disclosure/admin/form.html",
-        {
+        DecisionForm(request.POST or None),
+        lambda data: services.withheld_decide(filing=filing, user=request.user, **data),
+        success=_("已登记上级主管机关的裁定。"),
+        redirect_to="disclosure_filings",
+        context={
             "page": filing.page,
             "filing": filing,
-            "form": form,
             "title": _("登记上级主管机关裁定"),
             "submit": _("登记裁定"),
         },

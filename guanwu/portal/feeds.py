@@ -7,6 +7,7 @@ pending draft's new title or summary is never in a feed.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ NOTICES_FEED_SIZE = 50
 RECENT_NOTICES = 20
 
 
-class _ItemFeed(Feed):
+class _ItemFeed(Feed, ABC):
     """What both feeds share: Atom, Chinese, entries linking to the live page."""
 
     feed_type = Atom1Feed
@@ -39,8 +40,9 @@ class _ItemFeed(Feed):
         # it travels as the feed's "object" rather than as an attribute.
         return request
 
+    @abstractmethod
     def entries(self) -> list[DisclosureItemPage]:
-        raise NotImplementedError
+        """The live items this feed carries, newest first."""
 
     def items(self, request: HttpRequest) -> list[DisclosureItemPage]:
         entries = self.entries()
