@@ -16,6 +16,7 @@ urlpatterns = [
     path("language/<str:code>/", core_views.switch_language, name="switch-language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("search/", portal_views.search_page, name="search"),
+    path("cases/", include("guanwu.cases.urls")),
     path("directory/", portal_views.directory, name="directory"),
     path("directory/staff/", portal_views.staff_lookup, name="staff-lookup"),
     path("directory/<str:code>/", portal_views.unit_detail, name="unit-detail"),

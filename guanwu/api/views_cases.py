@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,9 +17,8 @@ from rest_framework.views import APIView
 from guanwu.cases.enums import CaseKind
 from guanwu.cases.models import Case
 from guanwu.cases.services import case_submit_public, check_case_password
+from guanwu.cases.throttle import too_many_submissions
 from guanwu.organization.models import Unit
-
-SUBMISSIONS_PER_MINUTE = 10
 
 
 class CaseSubmissionSerializer(serializers.Serializer):
@@ -61,19 +59,6 @@ class CaseStatusSerializer(serializers.Serializer):
         ]
 
 
-def _client_address(request: Request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: Request) -> bool:
-    key = f"guanwu:case-intake:{_client_address(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > SUBMISSIONS_PER_MINUTE
-    except ValueError:
-        return False
-
-
 class CaseIntakeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
@@ -99,7 +84,7 @@ class CaseIntakeView(APIView):
         if fields.get("website"):
             raise ValidationError({"detail": "提交未被接受。"})
         key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
-        if key is None and _rate_limited(request):
+        if key is None and too_many_submissions(request):
             raise Throttled(detail="提交过于频繁，请一分钟后再试。")
         codes = [code.upper() for code in fields.get("units", [])]
         units = list(Unit.objects.filter(code__in=codes))

@@ -314,3 +314,41 @@ def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
             )
             changed += 1
     return changed
+
+
+@transaction.atomic
+def case_add_information(*, case: Case, text: str) -> CaseEvent:
+    """The asker adds to an open case (补充材料); a paused clock starts again."""
+    text = _clean_text(text, 5_000)
+    if not text:
+        raise CaseError({"text": _("请填写补充内容。")})
+    if case.status == Status.CLOSED:
+        raise CaseError(_("该事项已经办结，如有新的问题请另行提交。"))
+    event = _event(case, "asker_added", None, text)
+    if case.status == Status.PAUSED:
+        case_resume(case=case, user=None)
+    return event
+
+
+@transaction.atomic
+def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
+    """好差评 after a reply. A dissatisfied rating reopens the case for the unit head's review."""
+    from .enums import DISSATISFIED, Rating
+
+    if rating not in Rating.values:
+        raise CaseError({"rating": _("请选择评价等级。")})
+    if case.replied_at is None:
+        raise CaseError(_("收到答复后才能评价。"))
+    if case.rating is not None:
+        raise CaseError(_("该事项已经评价过了。"))
+    case.rating = rating
+    fields = ["rating"]
+    if rating in DISSATISFIED:
+        case.status = Status.IN_PROGRESS
+        case.closed_at = None
+        fields += ["status", "closed_at"]
+    case.save(update_fields=fields)
+    _event(case, "rated", None, _clean_text(comment, 1_000), rating=rating)
+    if rating in DISSATISFIED:
+        _event(case, "reopened", None, _("来件人不满意，转单位负责人复核。"))
+    return case
