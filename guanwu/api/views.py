@@ -17,6 +17,7 @@ from guanwu.organization.enums import UnitKind
 from guanwu.organization.models import Unit
 from guanwu.organization.selectors import units_for_directory
 
+from .pagination import page_link
 from .serializers import UnitSerializer
 from .serializers_disclosure import CategorySerializer, ItemDetailSerializer, ItemSummarySerializer
 
@@ -174,20 +175,12 @@ class SearchView(PublicAPIMixin, generics.GenericAPIView):
             hit.page.tier = hit.tier
             rows.append(hit.page)
         data = SearchHitSerializer(rows, many=True, context={"request": request}).data
-        base = request.build_absolute_uri(request.path)
-
-        def link(number: int) -> str | None:
-            if number < 1 or number > results.pages or not results.total:
-                return None
-            query = params.copy()
-            query["page"] = str(number)
-            return f"{base}?{query.urlencode()}"
-
+        last = results.pages if results.total else 0
         return Response(
             {
                 "count": results.total,
-                "next": link(results.page + 1),
-                "previous": link(results.page - 1),
+                "next": page_link(request, results.page + 1, last),
+                "previous": page_link(request, results.page - 1, last),
                 "results": data,
                 "suggestions": results.suggestions,
             }

@@ -30,6 +30,8 @@ from guanwu.cases.permissions import (
 from guanwu.organization.enums import ContactLineKind
 from guanwu.organization.models import Hall, Unit
 
+from .pagination import page_link
+
 MASK = "***"
 
 
@@ -162,20 +164,12 @@ class StaffCaseList(APIView):
             raise ValidationError({"page": "页码应为整数。"}) from exc
         total = cases.count()
         rows = list(cases.order_by("-received_at", "-pk")[(page - 1) * 50 : page * 50])
-        base = request.build_absolute_uri(request.path)
-
-        def link(number: int) -> str | None:
-            if number < 1 or (number - 1) * 50 >= total:
-                return None
-            query = params.copy()
-            query["page"] = str(number)
-            return f"{base}?{query.urlencode()}"
-
+        last = (total + 49) // 50
         return Response(
             {
                 "count": total,
-                "next": link(page + 1),
-                "previous": link(page - 1),
+                "next": page_link(request, page + 1, last),
+                "previous": page_link(request, page - 1, last),
                 "results": _serialize(request, rows),
             }
         )
