@@ -1,0 +1,49 @@
+"""Reads of cases for the staff workspace."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from guanwu.calendar.services import load_calendar
+from guanwu.calendar.workdays import add_workdays
+
+from .enums import OPEN_STATUSES, Status
+from .models import Case
+from .permissions import _own_units, cases_visible_to
+
+SCOPES = ("mine", "unit", "first", "all")
+
+
+def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
+    """A case is due soon when at most one working day is left."""
+    return add_workdays(today or timezone.localdate(), 1, load_calendar())
+
+
+def workspace_cases(
+    user: Any, *, scope: str = "all", filters: dict[str, str] | None = None
+) -> QuerySet[Case]:
+    filters = filters or {}
+    cases = cases_visible_to(user).select_related("responsible_unit", "first_contact")
+    today = timezone.localdate()
+    if scope == "first":
+        # Rule 5: the first-contact owner follows the case until the asker has an answer.
+        cases = cases.filter(first_contact=user).exclude(status__in=[Status.REPLIED, Status.CLOSED])
+    elif scope == "unit":
+        cases = cases.filter(responsible_unit__in=_own_units(user))
+    elif scope == "mine":
+        cases = cases.filter(Q(first_contact=user) | Q(events__actor=user)).distinct()
+    if filters.get("status") in Status.values:
+        cases = cases.filter(status=filters["status"])
+    if filters.get("kind"):
+        cases = cases.filter(kind=filters["kind"])
+    if filters.get("overdue"):
+        cases = cases.overdue(today)
+    if filters.get("due_soon"):
+        cases = cases.filter(
+            status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=due_soon_limit(today)
+        )
+    return cases.order_by("deadline", "-received_at")

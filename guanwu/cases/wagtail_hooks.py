@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import admin_views
+from .permissions import user_can_log_contacts
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    return [
+        path("cases/", admin_views.case_list, name="cases_admin_list"),
+        path("cases/new/", admin_views.log_contact, name="cases_admin_new"),
+        path("cases/<int:pk>/", admin_views.case_detail, name="cases_admin_detail"),
+    ]
+
+
+class LogContactMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return user_can_log_contacts(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_cases_menu() -> Any:
+    items = [
+        MenuItem(_("全部事项"), reverse_lazy("cases_admin_list"), icon_name="list-ul", order=10),
+        MenuItem(
+            _("我的首问事项"),
+            reverse_lazy("cases_admin_list") + "?scope=first",
+            icon_name="user",
+            order=20,
+        ),
+        MenuItem(
+            _("本单位事项"),
+            reverse_lazy("cases_admin_list") + "?scope=unit",
+            icon_name="group",
+            order=30,
+        ),
+        MenuItem(
+            _("即将到期"),
+            reverse_lazy("cases_admin_list") + "?due_soon=1",
+            icon_name="time",
+            order=40,
+        ),
+        MenuItem(
+            _("已超期"),
+            reverse_lazy("cases_admin_list") + "?overdue=1",
+            icon_name="warning",
+            order=50,
+        ),
+        LogContactMenuItem(
+            _("登记来电来访"), reverse_lazy("cases_admin_new"), icon_name="plus", order=60
+        ),
+    ]
+    return SubmenuMenuItem(_("咨询投诉"), Menu(items=items), icon_name="mail", order=160)
