@@ -125,6 +125,10 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
     from .content_loader import load_content
 
     load_content(loader, users)
+    if getattr(settings, "GUANWU_DEMO_CASES", True):
+        from .cases_loader import load_demo_cases
+
+        load_demo_cases(users, report)
     return report
 
 

@@ -17,3 +17,5 @@ if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests change the database behind the cache's back; the cache tests switch it on themselves.
 GUANWU_PAGE_CACHE_SECONDS = 0
+# The demo's few hundred cases are loaded only where a test asks for them (tests/demo).
+GUANWU_DEMO_CASES = False

@@ -88,3 +88,29 @@ def test_load_demo_refuses_production(db, settings):
     assert (
         not get_user_model().objects.get(username="office").check_password("changed-in-production")
     )
+
+
+def test_demo_cases_cover_kinds_channels_and_states(demo, settings):
+    from guanwu.cases.enums import Status
+    from guanwu.cases.models import Case
+    from guanwu.demo.cases_loader import COUNT
+    from guanwu.demo.services import load_demo_district
+
+    settings.GUANWU_DEMO_CASES = True
+    load_demo_district()
+    load_demo_district()  # idempotent
+    cases = Case.objects.filter(idempotency_key__startswith="demo-case-")
+    assert cases.count() == COUNT
+    assert set(cases.values_list("kind", flat=True)) >= {
+        "consultation",
+        "integrity_report",
+        "mailbox",
+    }
+    assert len(set(cases.values_list("channel", flat=True))) >= 4
+    statuses = set(cases.values_list("status", flat=True))
+    assert {Status.CLOSED, Status.PAUSED, Status.RECEIVED} <= statuses
+    assert cases.filter(rating__isnull=False).exists()
+    assert cases.filter(events__action="transfer").exists()
+    from django.utils import timezone
+
+    assert cases.overdue(timezone.localdate()).exists()

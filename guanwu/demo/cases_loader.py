@@ -1,0 +1,99 @@
+"""A few hundred demo cases across kinds, channels, units and states (idempotent)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from guanwu.calendar.services import load_calendar
+from guanwu.calendar.workdays import add_workdays
+from guanwu.cases import services
+from guanwu.cases.enums import CaseKind, Channel
+from guanwu.cases.models import Case, DeadlinePolicy
+from guanwu.organization.models import Unit
+
+DEMO_KEY = "demo-case-"
+COUNT = 300
+
+QUESTIONS = {
+    CaseKind.CONSULTATION: [
+        "加工贸易手册如何办理核销？",
+        "原产地证书在哪个窗口申领？",
+        "ATA单证册项下展览品复出境有什么要求？",
+        "AEO认证企业可以享受哪些便利？",
+        "HS编码归类有疑问可以申请预裁定吗？",
+    ],
+    CaseKind.COMPLAINT_EFFICIENCY: ["报关单审核超过承诺时限仍未办结。", "查验后放行等待时间过长。"],
+    CaseKind.COMPLAINT_ATTITUDE: ["窗口工作人员答复问题时态度生硬。"],
+    CaseKind.INTEGRITY_REPORT: ["反映有工作人员接受企业宴请。"],
+    CaseKind.MAILBOX: ["建议报关大厅增加自助终端。", "希望延长周末预约通关服务时间。"],
+    CaseKind.SUGGESTION: ["建议在网站上公开各窗口排队情况。", "建议增加英文版办事指南。"],
+}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+
+
+@transaction.atomic
+def load_demo_cases(users: dict[str, Any], report: Any) -> None:
+    if Case.objects.filter(idempotency_key__startswith=DEMO_KEY).exists():
+        return
+    rng = random.Random(20261127)
+    sections = list(Unit.objects.filter(kind="section").order_by("code"))
+    today = timezone.localdate()
+    calendar = load_calendar()
+    operators = [users["centre"], users["chief"], users["liaison"]]
+    kinds = list(QUESTIONS)
+    for n in range(COUNT):
+        kind = rng.choices(kinds, weights=[50, 15, 6, 4, 12, 13])[0]
+        units = rng.sample(sections, k=rng.choice([1, 1, 1, 2]))
+        named = kind != CaseKind.INTEGRITY_REPORT or rng.random() < 0.3
+        fields = {
+            "kind": kind,
+            "body": rng.choice(QUESTIONS[kind]),
+            "name": f"{rng.choice(SURNAMES)}先生" if named and rng.random() < 0.6 else "",
+            "phone": f"13{rng.randrange(100000000, 999999999)}"
+            if named and rng.random() < 0.7
+            else "",
+            "units": units,
+        }
+        if rng.random() < 0.4:
+            case = services.case_log_contact(
+                user=rng.choice(operators),
+                channel=rng.choice([Channel.HOTLINE, Channel.DESK]),
+                **fields,
+            )
+            Case.objects.filter(pk=case.pk).update(idempotency_key=f"{DEMO_KEY}{n}")
+        else:
+            case = services.case_submit_public(
+                channel=rng.choice([Channel.WEB, Channel.KIOSK, Channel.MAILBOX, Channel.LETTER]),
+                idempotency_key=f"{DEMO_KEY}{n}",
+                **fields,
+            ).case
+        # Spread the receipts over the last 120 days, deadlines counted in working days.
+        received = today - datetime.timedelta(days=rng.randrange(0, 120))
+        deadline = add_workdays(received, DeadlinePolicy.limit_for(kind), calendar)
+        Case.objects.filter(pk=case.pk).update(received_on=received, deadline=deadline)
+        case.refresh_from_db()
+        handler = users["supervision"] if case.level == "supervision" else users["centre"]
+        fate = rng.random()
+        if fate < 0.45 or deadline < today - datetime.timedelta(days=30):
+            services.case_reply(
+                case=case,
+                user=handler,
+                body="您好，您反映的问题已经办理，答复如下：请按办事指南提交材料。",
+            )
+            services.case_close(case=case, user=handler)
+            if rng.random() < 0.5:
+                services.case_rate(
+                    case=Case.objects.get(pk=case.pk), rating=rng.choice([5, 5, 4, 4, 3, 2, 1])
+                )
+        elif fate < 0.55:
+            services.case_pause(case=case, user=handler, reason="等待来件人补充材料")
+        elif fate < 0.6 and case.level != "supervision":
+            services.case_transfer(
+                case=case, user=handler, unit=rng.choice(sections), reason="涉及其他科室职责"
+            )
+        report.count("Case", created=True)
