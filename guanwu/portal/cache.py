@@ -57,12 +57,15 @@ def _cacheable_request(request: HttpRequest) -> bool:
     return len(request.get_full_path()) <= 2000
 
 
-def _cacheable_response(response: HttpResponse) -> bool:
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.cookies
         and not getattr(response, "streaming", False)
-        and "private" not in response.get("Cache-Control", "")
+        and not any(word in control for word in ("private", "no-store", "no-cache"))
+        # A page with a form carries a CSRF token tied to this visitor's cookie: never shared.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
 
 
@@ -80,7 +83,7 @@ class PublicPageCacheMiddleware:
             cached["X-Cache"] = "hit"
             return cached
         response = self.get_response(request)
-        if _cacheable_response(response):
+        if _cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             response["X-Cache"] = "miss"

@@ -95,3 +95,11 @@ def test_each_language_has_its_own_copy(demo, client):
     assert english["X-Cache"] == "miss"
     assert "Organisation" in english.content.decode()
     assert "机构设置" in chinese
+
+
+def test_pages_with_a_form_are_never_shared(demo, client):
+    client.get("/cases/new/consultation/")  # sets the CSRF cookie
+    first = client.get("/cases/new/consultation/")
+    second = client.get("/cases/new/consultation/")
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert 'name="csrfmiddlewaretoken"' in second.content.decode()
