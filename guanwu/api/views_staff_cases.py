@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -212,7 +213,7 @@ class StaffCaseDetail(APIView):
 
 
 class StaffCaseAction(APIView):
-    """POST /api/v1/staff/cases/{id}/(route|transfer|reply|pause|resume|close)/."""
+    """POST /api/v1/staff/cases/{id}/(route|transfer|reply|pause|resume|extend|close)/."""
 
     permission_classes = [IsAuthenticated]
     action_name = ""
@@ -257,6 +258,17 @@ class StaffCaseAction(APIView):
             services.case_pause(case=case, user=user, reason=str(data.get("reason", "")))
         elif self.action_name == "resume":
             services.case_resume(case=case, user=user)
+        elif self.action_name == "extend":
+            try:
+                days = int(data.get("days", 0))
+            except (TypeError, ValueError) as exc:
+                raise ValidationError({"days": "延长的工作日数应为整数。"}) from exc
+            try:
+                services.case_extend(
+                    case=case, user=user, days=days, reason=str(data.get("reason", ""))
+                )
+            except DjangoPermissionDenied as exc:
+                raise PermissionDenied(str(exc)) from exc
         elif self.action_name == "close":
             services.case_close(case=case, user=user, note=str(data.get("note", "")))
         return None

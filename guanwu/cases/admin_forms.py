@@ -73,3 +73,8 @@ class ReasonForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("延期理由（将告知来件人）"), max_length=500)

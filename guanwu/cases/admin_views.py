@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .admin_forms import LogContactForm, NoteForm, ReasonForm, ReplyForm, RouteForm, TransferForm
+from .admin_forms import (
+    ExtendForm,
+    LogContactForm,
+    NoteForm,
+    ReasonForm,
+    ReplyForm,
+    RouteForm,
+    TransferForm,
+)
 from .enums import CaseKind, Status
 from .models import CaseEvent
 from .permissions import (
@@ -32,6 +40,7 @@ ACTIONS = {
     "reply": ReplyForm,
     "pause": ReasonForm,
     "resume": NoteForm,
+    "extend": ExtendForm,
     "close": NoteForm,
 }
 
@@ -74,8 +83,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 _run(action, case, request.user, form.cleaned_data)
-            except services.CaseError as exc:
-                messages.error(request, " ".join(exc.messages))
+            except (services.CaseError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             else:
                 messages.success(request, _("已办理。"))
                 return redirect("cases_admin_detail", pk=case.pk)
@@ -109,6 +118,8 @@ def _run(action: str, case: Any, user: Any, data: dict[str, Any]) -> None:
         services.case_pause(case=case, user=user, reason=data["reason"])
     elif action == "resume":
         services.case_resume(case=case, user=user)
+    elif action == "extend":
+        services.case_extend(case=case, user=user, days=data["days"], reason=data["reason"])
     elif action == "close":
         services.case_close(case=case, user=user, note=data["note"])
 

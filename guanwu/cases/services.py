@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,4 +351,34 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
     _event(case, "rated", None, _clean_text(comment, 1_000), rating=rating)
     if rating in DISSATISFIED:
         _event(case, "reopened", None, _("来件人不满意，转单位负责人复核。"))
+    return case
+
+
+@transaction.atomic
+def case_extend(*, case: Case, user: Any, days: int, reason: str) -> Case:
+    """Extend the reply limit: only the head of the responsible unit (or of the supervision
+    office / the centre for their levels) approves it, and the asker is told on the tracking
+    page (seed 四.五 限时答复)."""
+    from guanwu.disclosure.permissions import user_heads_unit
+
+    if not (reason or "").strip():
+        raise CaseError({"reason": _("延期必须说明理由。")})
+    if not 1 <= int(days) <= 30:
+        raise CaseError({"days": _("延长的工作日数应在 1 到 30 之间。")})
+    if case.status not in (Status.RECEIVED, Status.IN_PROGRESS, Status.PAUSED):
+        raise CaseError(_("只有未答复的事项可以延期。"))
+    if case.responsible_unit is None or not user_heads_unit(user, case.responsible_unit):
+        raise PermissionDenied(_("延期须经主办单位负责人批准。"))
+    previous = case.deadline
+    case.deadline = add_workdays(case.deadline, int(days), load_calendar())
+    case.save(update_fields=["deadline"])
+    _event(
+        case,
+        "extend",
+        user,
+        reason.strip(),
+        days=int(days),
+        previous=previous.isoformat(),
+        deadline=case.deadline.isoformat(),
+    )
     return case

@@ -107,6 +107,7 @@ def track(request: HttpRequest) -> HttpResponse:
             "form": form,
             "case": case,
             "replies": case.replies.filter(public=True, sent_at__isnull=False),
+            "extensions": case.events.filter(action="extend"),
             "add_form": add_form,
             "rating_form": rating_form,
             "message": message,

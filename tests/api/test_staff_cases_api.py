@@ -144,3 +144,25 @@ def test_filters_and_bad_filters(demo_users):
     assert centre.get("/api/v1/staff/cases/", {"kind": "bogus"}).status_code == 400
     assert centre.get("/api/v1/staff/cases/", {"overdue": "true"}).status_code == 200
     assert Case.objects.count() >= 1
+
+
+def test_extend_through_the_api(demo_users):
+    case = case_submit_public(
+        kind="consultation", body="延期测试", units=[Unit.objects.get(code="HH-XG-ZHYW")]
+    ).case
+    refused = api(demo_users["centre"]).post(
+        f"/api/v1/staff/cases/{case.pk}/extend/", {"days": 3, "reason": "会商"}, format="json"
+    )
+    assert refused.status_code == 403
+    ok = api(demo_users["chief"]).post(
+        f"/api/v1/staff/cases/{case.pk}/extend/", {"days": 3, "reason": "会商"}, format="json"
+    )
+    assert ok.status_code == 200
+    assert (
+        api(demo_users["chief"])
+        .post(
+            f"/api/v1/staff/cases/{case.pk}/extend/", {"days": "x", "reason": "会商"}, format="json"
+        )
+        .status_code
+        == 400
+    )

@@ -153,3 +153,28 @@ def test_editing_a_year_of_the_calendar_recomputes_open_deadlines(section, tmp_p
     case.refresh_from_db()
     assert case.deadline == datetime.date(2027, 1, 13)
     assert case.events.filter(action="deadline_recomputed").exists()
+
+
+def test_an_extension_needs_the_unit_heads_approval_and_tells_the_asker(
+    section, demo_users, client
+):
+    from django.core.exceptions import PermissionDenied
+
+    from guanwu.cases.services import case_extend
+
+    submission = case_submit_public(kind="consultation", body="需要延期的咨询", units=[section])
+    case = submission.case
+    with pytest.raises(PermissionDenied):
+        case_extend(case=case, user=demo_users["liaison"], days=5, reason="需要会商")
+    with pytest.raises(ValidationError):
+        case_extend(case=case, user=demo_users["chief"], days=5, reason="")
+    with pytest.raises(ValidationError):
+        case_extend(case=case, user=demo_users["chief"], days=99, reason="太长")
+    before = case.deadline
+    case_extend(case=case, user=demo_users["chief"], days=5, reason="需要与关税处会商")
+    case.refresh_from_db()
+    assert case.deadline > before
+    html = client.post(
+        "/cases/track/", {"tracking_code": case.tracking_code, "password": submission.password}
+    ).content.decode()
+    assert "延长 5 个工作日" in html and "需要与关税处会商" in html
