@@ -6,20 +6,7 @@ from typing import Any
 
 from guanwu.organization.enums import Role, UnitKind
 from guanwu.organization.models import Unit
-
-
-def _roles(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cache = getattr(user, "_guanwu_roles", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._guanwu_roles = cache
-    return cache
-
-
-def user_has_role(user: Any, role: Role) -> bool:
-    return role.group_name in _roles(user)
+from guanwu.organization.roles import user_has_role
 
 
 def staff_unit(user: Any) -> Unit | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .enums import DisclosureMode
@@ -46,32 +46,25 @@ def filter_items(
     return items
 
 
+def in_force(at: datetime.datetime | None = None) -> Q:
+    """Immediate items between their start and their end (seed 五.三.3)."""
+    at = at or timezone.now()
+    return Q(mode=DisclosureMode.IMMEDIATE, ends_at__gt=at) & (
+        Q(starts_at__isnull=True) | Q(starts_at__lte=at)
+    )
+
+
 def in_force_first(items: QuerySet[DisclosureItemPage]) -> QuerySet[DisclosureItemPage]:
     """Immediate items in force lead every list (DESIGN rule 3), then the newest changes."""
-    now = timezone.now()
-    from django.db.models import BooleanField, Case, Value, When
-
     return items.annotate(
         in_force=Case(
-            When(
-                Q(mode=DisclosureMode.IMMEDIATE, ends_at__gt=now)
-                & (Q(starts_at__isnull=True) | Q(starts_at__lte=now)),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
+            When(in_force(), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     ).order_by("-in_force", "-last_published_at", "pk")
 
 
 def notices_in_force(at: datetime.datetime | None = None) -> QuerySet[DisclosureItemPage]:
-    at = at or timezone.now()
-    return (
-        live_items()
-        .filter(mode=DisclosureMode.IMMEDIATE, ends_at__gt=at)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
-        .order_by("-starts_at", "-last_published_at")
-    )
+    return live_items().filter(in_force(at)).order_by("-starts_at", "-last_published_at")
 
 
 def notice_archive() -> QuerySet[DisclosureItemPage]:
@@ -113,12 +106,8 @@ def latest_changes(limit: int = 10) -> QuerySet[DisclosureItemPage]:
 
 
 def last_checked(item: DisclosureItemPage) -> datetime.datetime | None:
-    annotated = getattr(item, "latest_check_at", None)
-    dates = [d for d in (item.last_published_at, annotated) if d]
-    if annotated is None and not hasattr(item, "latest_check_at"):
+    """Like ``item.last_checked_at``, but from ``live_items()``'s annotation when present."""
+    if not hasattr(item, "latest_check_at"):
         return item.last_checked_at
+    dates = [d for d in (item.last_published_at, item.latest_check_at) if d]
     return max(dates) if dates else None
-
-
-def newest_publication() -> datetime.datetime | None:
-    return live_items().aggregate(newest=Max("last_published_at"))["newest"]

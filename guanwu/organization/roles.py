@@ -81,8 +81,19 @@ def role_group(role: Role) -> Group:
     return Group.objects.get(name=role.group_name)
 
 
-def user_has_role(user: object, role: Role) -> bool:
-    """True when the user holds the role's group (superusers do not implicitly hold roles)."""
+def _group_names(user: object) -> set[str]:
     if not getattr(user, "is_authenticated", False):
-        return False
-    return user.groups.filter(name=role.group_name).exists()  # type: ignore[attr-defined]
+        return set()
+    cache = getattr(user, "_guanwu_roles", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._guanwu_roles = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def user_has_role(user: object, role: Role) -> bool:
+    """True when the user holds the role's group (superusers do not implicitly hold roles).
+
+    The user's groups are read once per user object (one request) and kept on it.
+    """
+    return role.group_name in _group_names(user)

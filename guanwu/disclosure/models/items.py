@@ -107,23 +107,7 @@ class CategoryPage(LegalReviewGuardMixin, Page):
 
 
 class ItemQuerySet(PageQuerySet):
-    def in_category(self, number: int) -> ItemQuerySet:
-        return self.filter(disclosureitempage__category=number)
-
-    def notices_in_force(self, at: datetime.datetime | None = None) -> ItemQuerySet:
-        """Immediate-mode items live now, within their start and end."""
-        at = at or timezone.now()
-        return (
-            self.live()
-            .filter(
-                disclosureitempage__mode=DisclosureMode.IMMEDIATE,
-                disclosureitempage__ends_at__gt=at,
-            )
-            .filter(
-                models.Q(disclosureitempage__starts_at__isnull=True)
-                | models.Q(disclosureitempage__starts_at__lte=at)
-            )
-        )
+    """Filters of items live in ``disclosure.selectors``; this keeps Wagtail's page queryset."""
 
 
 ItemManager = PageManager.from_queryset(ItemQuerySet)
@@ -232,12 +216,6 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
     @property
     def is_withheld(self) -> bool:
         return self.mode == DisclosureMode.WITHHELD
-
-    def is_in_force(self, at: datetime.datetime | None = None) -> bool:
-        at = at or timezone.now()
-        if self.mode != DisclosureMode.IMMEDIATE or self.ends_at is None:
-            return False
-        return self.ends_at > at and (self.starts_at is None or self.starts_at <= at)
 
     @cached_property
     def last_checked_at(self) -> datetime.datetime | None:
