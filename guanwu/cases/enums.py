@@ -18,6 +18,13 @@ class CaseKind(models.TextChoices):
 SUPERVISION_KINDS = frozenset({CaseKind.COMPLAINT_ATTITUDE, CaseKind.INTEGRITY_REPORT})
 
 
+# Seed 四.五 / 六.二: replies to complaints and reports go out only after the handling unit
+# head approves them.
+APPROVAL_KINDS = frozenset(
+    {CaseKind.COMPLAINT_EFFICIENCY, CaseKind.COMPLAINT_ATTITUDE, CaseKind.INTEGRITY_REPORT}
+)
+
+
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("热线电话")
     DESK = "desk", _("咨询台")

@@ -95,8 +95,32 @@ class Case(models.Model):
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
+        "self",
+        verbose_name=_("并入事项"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
     )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+    )
+    # An overdue case goes one level up (section -> division -> centre -> office) and is
+    # listed for the centre and the office (seed 四.五 限时答复; 二 三级负责).
+    escalated_to = models.ForeignKey(
+        Unit,
+        verbose_name=_("超期升级至"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalated_cases",
+    )
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -107,6 +131,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
             models.Index(fields=["responsible_unit", "status"], name="case_unit_status"),
+            models.Index(fields=["first_contact", "status"], name="case_first_contact_status"),
+            models.Index(fields=["handler", "status"], name="case_handler_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -163,15 +189,130 @@ class CaseEvent(models.Model):
 
 
 class CaseReply(models.Model):
+    """A reply. Public replies to complaints and reports wait for the handling unit head's
+    approval (``sent_at`` empty until then); the rest are sent when written."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(_("答复内容"))
     public = models.BooleanField(_("向来件人公开"), default=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    rejection_note = models.CharField(_("退回意见"), max_length=500, blank=True)
+    # A reply to a merged (并单) case is the primary case's reply delivered to this asker.
+    source = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies"
+    )
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case_id} reply {self.pk}"
+
+    @property
+    def pending(self) -> bool:
+        return self.public and self.sent_at is None and self.rejected_at is None
+
+
+class ReplyTemplate(models.Model):
+    """A reply template per kind (答复模板), picked when drafting a reply."""
+
+    kind = models.CharField(
+        _("类别"),
+        max_length=32,
+        choices=CaseKind.choices,
+        blank=True,
+        help_text=_("留空则适用于所有类别。"),
+    )
+    title = models.CharField(_("名称"), max_length=100)
+    body = models.TextField(
+        _("模板内容"),
+        help_text=_(
+            "可用占位符：{code} 查询码，{name} 来件人称呼，{date} 受理日期，{unit} 主办单位。"
+        ),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+        ordering = ["kind", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _attachment_storage() -> object:
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.GUANWU_CASE_FILES_ROOT, base_url=None)
+
+
+class CaseAttachment(models.Model):
+    """A file from the asker: an image or a PDF, checked by content, stored outside the web
+    root under a generated name and served only to staff who may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=_attachment_storage, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseNotification(models.Model):
+    """Every message the system sent about a case: replies to the asker (e-mail, SMS),
+    progress to the first-contact owner, due-soon and overdue reminders, escalations.
+    ``key`` makes a periodic reminder idempotent: one row per (case, kind, key)."""
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", _("电子邮件")
+        SMS = "sms", _("短信")
+        STAFF = "staff", _("站内提醒")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=100)
+    medium = models.CharField(max_length=8, choices=Medium.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A masked address for the record (13******78, a***@example.com), never the full one.
+    address = models.CharField(max_length=100, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "key", "medium", "recipient"],
+                name="casenotification_once",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="casenote_recipient_read")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.medium}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from guanwu.disclosure.permissions import staff_unit, user_has_role
+from guanwu.disclosure.permissions import staff_unit, user_has_role, user_heads_unit
 from guanwu.organization.enums import Role, UnitKind
 from guanwu.organization.models import Unit
 
@@ -37,15 +37,18 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     visible = Q(first_contact=user)
     if user_has_role(user, Role.OFFICE) or user_has_role(user, Role.CENTRE):
         visible |= ~Q(kind__in=CONFIDENTIAL_KINDS)
+    visible |= Q(handler=user) & ~Q(kind__in=CONFIDENTIAL_KINDS)
     units = _own_units(user)
     if units and any(
         user_has_role(user, role)
         for role in (Role.CASE_HANDLER, Role.SECTION_CHIEF, Role.DIVISION_HEAD, Role.LIAISON)
     ):
-        visible |= (Q(responsible_unit__in=units) | Q(unit_links__unit__in=units)) & ~Q(
-            kind__in=CONFIDENTIAL_KINDS
-        )
-    return Case.objects.filter(visible).distinct()
+        visible |= (
+            Q(responsible_unit__in=units)
+            | Q(unit_links__unit__in=units)
+            | Q(escalated_to__in=units)
+        ) & ~Q(kind__in=CONFIDENTIAL_KINDS)
+    return Case.objects.filter(pk__in=Case.objects.filter(visible).values("pk"))
 
 
 def user_can_see_case(user: Any, case: Case) -> bool:
@@ -65,10 +68,29 @@ def user_can_act_on_case(user: Any, case: Case) -> bool:
         return user_has_role(user, Role.SUPERVISION)
     if user_has_role(user, Role.CENTRE) or user_has_role(user, Role.OFFICE):
         return True
-    if case.first_contact_id == getattr(user, "pk", None):
+    if getattr(user, "pk", None) in (case.first_contact_id, case.handler_id):
         return True
     units = _own_units(user)
-    return bool(case.responsible_unit_id and case.responsible_unit_id in units)
+    return bool(
+        (case.responsible_unit_id and case.responsible_unit_id in units)
+        or (case.escalated_to_id and case.escalated_to_id in units)
+    )
+
+
+def user_is_cohandler(user: Any, case: Case) -> bool:
+    """A staff member of a co-handling unit (协办) gives opinions on the case."""
+    units = _own_units(user)
+    return bool(units) and case.unit_links.filter(lead=False, unit__in=units).exists()
+
+
+def user_can_approve_reply(user: Any, case: Case) -> bool:
+    """Replies to complaints and reports go out after the handling unit head approves them;
+    for the supervision office's cases that head must hold the supervision role (rule 8)."""
+    if case.responsible_unit is None or not user_heads_unit(user, case.responsible_unit):
+        return False
+    if case.kind in CONFIDENTIAL_KINDS or case.level == Level.SUPERVISION:
+        return user_has_role(user, Role.SUPERVISION)
+    return True
 
 
 def user_can_log_contacts(user: Any) -> bool:

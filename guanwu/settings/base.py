@@ -148,6 +148,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Files from the public (case attachments): outside MEDIA_ROOT and the web root, served only
+# through a permission-checked staff view.
+GUANWU_CASE_FILES_ROOT = env_str("GUANWU_CASE_FILES_ROOT", str(VAR_DIR / "case-files"))
+# Text messages to askers: a dotted path to a class with ``send(number, text) -> str``.
+# The default only logs (masked number, length); plug in the carrier's gateway here.
+GUANWU_SMS_BACKEND = env_str("GUANWU_SMS_BACKEND", "guanwu.cases.sms.LoggingSMSBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory e-mail and cache, the same database URL logic."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -19,3 +22,5 @@ if not REDIS_URL:  # noqa: F405
 GUANWU_PAGE_CACHE_SECONDS = 0
 # The demo's few hundred cases are loaded only where a test asks for them (tests/demo).
 GUANWU_DEMO_CASES = False
+# Attachments of tests go to a throwaway folder, never into the developer's var/.
+GUANWU_CASE_FILES_ROOT = str(Path(tempfile.gettempdir()) / "guanwu-test-case-files")
