@@ -46,7 +46,18 @@ def demo(db):
 @pytest.fixture
 def demo_users(demo):
     users = get_user_model().objects.in_bulk(
-        ["admin", "office", "supervision", "legal", "centre", "liaison", "chief", "division"],
+        [
+            "admin",
+            "office",
+            "supervision",
+            "legal",
+            "centre",
+            "liaison",
+            "chief",
+            "division",
+            "supervisor",
+            "centrehead",
+        ],
         field_name="username",
     )
     return users

@@ -104,3 +104,23 @@ def user_can_log_contacts(user: Any) -> bool:
             Role.SECTION_CHIEF,
         )
     )
+
+
+def reply_approvers(case: Case) -> list[Any]:
+    """The people who may approve a reply on ``case``: the handling unit's heads."""
+    from guanwu.disclosure.reminders import unit_heads
+
+    if case.responsible_unit is None:
+        return []
+    return [u for u in unit_heads(case.responsible_unit) if user_can_approve_reply(u, case)]
+
+
+def assignable_handlers(unit: Unit | None) -> QuerySet[Any]:
+    """Active staff accounts of ``unit`` and the sections below it: who can be its handler."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, staff__isnull=False)
+    if unit is None:
+        return users.none()
+    units = [unit.pk, *Unit.objects.filter(parent=unit).values_list("pk", flat=True)]
+    return users.filter(staff__unit__in=units).select_related("staff__unit").order_by("username")

@@ -6,12 +6,13 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays, workdays_between
 from guanwu.organization.models import Unit
 
-from .enums import CaseKind, Channel, Status
-from .models import Case, CaseEvent, CaseReply, CaseUnit, DeadlinePolicy
+from .enums import APPROVAL_KINDS, CaseKind, Channel, Status
+from .models import Case, CaseEvent, CaseReply, CaseUnit, DeadlinePolicy, ReplyTemplate
 from .routing import Route, route
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code read out on the phone is typed right.
@@ -61,8 +62,16 @@ def deadline_for(kind: str, received_on: datetime.date) -> datetime.date:
     return add_workdays(received_on, DeadlinePolicy.limit_for(kind), load_calendar())
 
 
-def _event(case: Case, action: str, actor: Any = None, note: str = "", **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, action=action, actor=actor, note=note, data=data)
+def log_event(case: Case, action: str, actor: Any = None, note: str = "", **data: Any) -> CaseEvent:
+    """Put one step on the case's timeline (rule 9) and tell the first-contact owner (rule 5)."""
+    from . import notify
+
+    event = CaseEvent.objects.create(case=case, action=action, actor=actor, note=note, data=data)
+    notify.first_contact_progress(event)
+    return event
+
+
+_event = log_event
 
 
 def _apply_route(case: Case, units: list[Unit], actor: Any = None) -> Route:
@@ -88,6 +97,23 @@ def _apply_route(case: Case, units: list[Unit], actor: Any = None) -> Route:
 
 def _clean_text(value: str | None, limit: int) -> str:
     return (value or "").strip()[:limit]
+
+
+def _works_within(user: Any, unit: Unit) -> bool:
+    from guanwu.disclosure.permissions import staff_unit
+
+    own = staff_unit(user)
+    return own is not None and own.is_within(unit)
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case under a row lock (SELECT ... FOR UPDATE on PostgreSQL) and refresh the
+    caller's object, so two staff acting at once see each other's change and lose nothing.
+    Call inside the service's transaction."""
+    fresh = Case.objects.select_for_update().get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(fresh, field.attname))
+    return case
 
 
 def _create(
@@ -155,9 +181,11 @@ def case_submit_public(
     units: Iterable[Unit] = (),
     channel: str = Channel.WEB,
     idempotency_key: str | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Submission:
     """A submission from the website or the kiosk. It is stored before it is acknowledged;
-    the same ``idempotency_key`` (a retry, a double click) gives the same case back."""
+    the same ``idempotency_key`` (a retry, a double click) gives the same case back.
+    ``attachments`` are stored with the case in one transaction (checked again there)."""
     key = (idempotency_key or "").strip()[:100] or None
     if key:
         existing = Case.objects.filter(idempotency_key=key).first()
@@ -176,6 +204,10 @@ def case_submit_public(
                 units=units,
                 idempotency_key=key,
             )
+            if attachments:
+                from .attachments import store_attachments
+
+                store_attachments(case, attachments)
     except IntegrityError:
         # Two identical retries raced: the other one stored it first.
         existing = Case.objects.get(idempotency_key=key)
@@ -193,6 +225,9 @@ def case_log_contact(*, user: Any, kind: str, channel: str, body: str, **fields:
 
 @transaction.atomic
 def case_route(*, case: Case, user: Any, units: Iterable[Unit]) -> Route:
+    _lock(case)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("已办结的事项不能再分派。"))
     return _apply_route(case, list(units), user)
 
 
@@ -201,11 +236,16 @@ def case_transfer(*, case: Case, user: Any, unit: Unit, reason: str) -> Case:
     """Hand the case to another unit. The first-contact owner does not change (rule 5)."""
     if not (reason or "").strip():
         raise CaseError({"reason": _("转办必须说明理由。")})
+    _lock(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("已办结的事项不能转办。"))
     previous = case.responsible_unit
     case.responsible_unit = unit
-    case.save(update_fields=["responsible_unit"])
+    fields = ["responsible_unit"]
+    if case.handler_id and not _works_within(case.handler, unit):
+        case.handler = None  # the new unit names its own handler
+        fields.append("handler")
+    case.save(update_fields=fields)
     CaseUnit.objects.filter(case=case, lead=True).update(lead=False)
     CaseUnit.objects.update_or_create(case=case, unit=unit, defaults={"lead": True})
     _event(
@@ -218,36 +258,160 @@ def case_transfer(*, case: Case, user: Any, unit: Unit, reason: str) -> Case:
     return case
 
 
+def reply_needs_approval(case: Case) -> bool:
+    return case.kind in APPROVAL_KINDS
+
+
 @transaction.atomic
 def case_reply(*, case: Case, user: Any, body: str, public: bool = True) -> CaseReply:
+    """Write a reply. A public reply to a complaint or report waits for the handling unit
+    head's approval unless its author is that head; any other reply goes out at once."""
+    from .permissions import user_can_approve_reply
+
     if not (body or "").strip():
         raise CaseError({"body": _("请填写答复内容。")})
+    _lock(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("已办结的事项不能再答复。"))
+    if case.merged_into_id:
+        raise CaseError(_("该事项已并入其他事项，请在主事项中答复。"))
+    if (
+        public
+        and case.replies.filter(
+            public=True, sent_at__isnull=True, rejected_at__isnull=True
+        ).exists()
+    ):
+        raise CaseError(_("已有一份答复等待审核，请先审核或退回。"))
+    reply = CaseReply.objects.create(case=case, body=body.strip(), public=public, author=user)
+    if not public:
+        log_event(case, "note", user, public=False, reply=reply.pk)
+        return reply
+    if reply_needs_approval(case) and not user_can_approve_reply(user, case):
+        log_event(case, "reply_drafted", user, reply=reply.pk)
+        from . import notify
+        from .permissions import reply_approvers
+
+        notify.reply_awaiting_approval(reply, reply_approvers(case))
+        return reply
+    _send_reply(reply, approver=user if reply_needs_approval(case) else None)
+    return reply
+
+
+def _send_reply(reply: CaseReply, approver: Any = None) -> None:
+    """Deliver a reply: on the tracking page, by e-mail/SMS, and to every merged asker."""
+    from . import notify
+
     now = timezone.now()
-    reply = CaseReply.objects.create(
-        case=case, body=body.strip(), public=public, author=user, sent_at=now if public else None
-    )
-    if public:
+    reply.sent_at = now
+    if approver is not None:
+        reply.approved_by, reply.approved_at = approver, now
+    reply.save(update_fields=["sent_at", "approved_by", "approved_at"])
+    targets = [reply.case, *_lock_all(reply.case.merged_cases.exclude(status=Status.CLOSED))]
+    for case in targets:
+        if case.pk == reply.case_id:
+            delivered = reply
+        else:
+            delivered = CaseReply.objects.create(
+                case=case,
+                body=reply.body,
+                public=True,
+                author=reply.author,
+                sent_at=now,
+                approved_by=reply.approved_by,
+                approved_at=reply.approved_at,
+                source=reply,
+            )
         case.status = Status.REPLIED
         case.replied_at = now
         case.save(update_fields=["status", "replied_at"])
-    _event(case, "reply", user, public=public, reply=reply.pk)
+        log_event(case, "reply", reply.author, public=True, reply=delivered.pk)
+        notify.reply_sent(delivered)
+
+
+def _lock_all(cases: Any) -> list[Case]:
+    return list(cases.select_for_update().order_by("pk"))
+
+
+@transaction.atomic
+def case_approve_reply(*, reply: CaseReply, user: Any) -> CaseReply:
+    """The handling unit head approves a drafted reply; it is then sent (seed 四.五)."""
+    from .permissions import user_can_approve_reply
+
+    case = _lock(reply.case)
+    reply.refresh_from_db()
+    if not reply.pending:
+        raise CaseError(_("这份答复不在待审核状态。"))
+    if not user_can_approve_reply(user, case):
+        raise PermissionDenied(_("答复须经主办单位负责人审核。"))
+    if case.status == Status.CLOSED:
+        raise CaseError(_("已办结的事项不能再答复。"))
+    log_event(case, "reply_approved", user, reply=reply.pk)
+    _send_reply(reply, approver=user)
     return reply
+
+
+@transaction.atomic
+def case_reject_reply(*, reply: CaseReply, user: Any, note: str) -> CaseReply:
+    """Send a drafted reply back to its author with the head's remarks."""
+    from .permissions import user_can_approve_reply
+
+    if not (note or "").strip():
+        raise CaseError({"note": _("退回必须说明修改意见。")})
+    case = _lock(reply.case)
+    reply.refresh_from_db()
+    if not reply.pending:
+        raise CaseError(_("这份答复不在待审核状态。"))
+    if not user_can_approve_reply(user, case):
+        raise PermissionDenied(_("答复须经主办单位负责人审核。"))
+    reply.rejected_at = timezone.now()
+    reply.rejection_note = note.strip()[:500]
+    reply.save(update_fields=["rejected_at", "rejection_note"])
+    log_event(case, "reply_rejected", user, reply.rejection_note, reply=reply.pk)
+    return reply
+
+
+def render_template(template: ReplyTemplate, case: Case) -> str:
+    """Fill a reply template's placeholders; unknown ones stay as written."""
+    values = {
+        "code": case.tracking_code,
+        "name": case.name or _("您"),
+        "date": case.received_on.isoformat(),
+        "unit": case.responsible_unit.name if case.responsible_unit else "",
+    }
+    text = template.body
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
 
 
 @transaction.atomic
 def case_close(*, case: Case, user: Any, note: str = "") -> Case:
     """DESIGN rule 7 (seed 三.五.2): an asker who left a name or contact gets a recorded reply
-    before the case can be closed."""
+    before the case can be closed. Closing a case closes the duplicates merged into it, each
+    checked by the same rule."""
+    _lock(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("该事项已经办结。"))
-    if case.has_contact and not case.replies.filter(public=True, sent_at__isnull=False).exists():
-        raise CaseError(_("来件人留有姓名或联系方式，须先答复来件人才能办结。"))
-    case.status = Status.CLOSED
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at"])
-    _event(case, "close", user, note)
+    if case.merged_into_id:
+        raise CaseError(_("该事项已并入其他事项，随主事项办结。"))
+    merged = _lock_all(case.merged_cases.exclude(status=Status.CLOSED))
+    for target in [case, *merged]:
+        if (
+            target.has_contact
+            and not target.replies.filter(public=True, sent_at__isnull=False).exists()
+        ):
+            if target.pk == case.pk:
+                raise CaseError(_("来件人留有姓名或联系方式，须先答复来件人才能办结。"))
+            raise CaseError(
+                _("并入的事项 %(code)s 的来件人尚未收到答复，须先答复才能办结。")
+                % {"code": target.tracking_code}
+            )
+    now = timezone.now()
+    for target in [case, *merged]:
+        target.status = Status.CLOSED
+        target.closed_at = now
+        target.save(update_fields=["status", "closed_at"])
+        log_event(target, "close", user, note)
     return case
 
 
@@ -256,6 +420,7 @@ def case_pause(*, case: Case, user: Any, reason: str) -> Case:
     """Stop the clock while waiting for the asker (补充材料)."""
     if not (reason or "").strip():
         raise CaseError({"reason": _("暂停计时必须说明理由。")})
+    _lock(case)
     if case.status not in (Status.RECEIVED, Status.IN_PROGRESS):
         raise CaseError(_("只有办理中的事项可以暂停计时。"))
     case.status = Status.PAUSED
@@ -267,6 +432,7 @@ def case_pause(*, case: Case, user: Any, reason: str) -> Case:
 @transaction.atomic
 def case_resume(*, case: Case, user: Any) -> Case:
     """Restart the clock: the deadline moves by the working days spent waiting."""
+    _lock(case)
     if case.status != Status.PAUSED:
         raise CaseError(_("该事项没有暂停计时。"))
     pause = case.events.filter(action="pause").order_by("-at").first()
@@ -322,6 +488,7 @@ def case_add_information(*, case: Case, text: str) -> CaseEvent:
     text = _clean_text(text, 5_000)
     if not text:
         raise CaseError({"text": _("请填写补充内容。")})
+    _lock(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("该事项已经办结，如有新的问题请另行提交。"))
     event = _event(case, "asker_added", None, text)
@@ -337,6 +504,7 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
 
     if rating not in Rating.values:
         raise CaseError({"rating": _("请选择评价等级。")})
+    _lock(case)
     if case.replied_at is None:
         raise CaseError(_("收到答复后才能评价。"))
     if case.rating is not None:
@@ -365,6 +533,7 @@ def case_extend(*, case: Case, user: Any, days: int, reason: str) -> Case:
         raise CaseError({"reason": _("延期必须说明理由。")})
     if not 1 <= int(days) <= 30:
         raise CaseError({"days": _("延长的工作日数应在 1 到 30 之间。")})
+    _lock(case)
     if case.status not in (Status.RECEIVED, Status.IN_PROGRESS, Status.PAUSED):
         raise CaseError(_("只有未答复的事项可以延期。"))
     if case.responsible_unit is None or not user_heads_unit(user, case.responsible_unit):
@@ -382,3 +551,156 @@ def case_extend(*, case: Case, user: Any, days: int, reason: str) -> Case:
         deadline=case.deadline.isoformat(),
     )
     return case
+
+
+@transaction.atomic
+def case_merge(*, primary: Case, duplicates: Iterable[Case], user: Any, reason: str) -> Case:
+    """并单: duplicates of one matter become part of ``primary``; its reply reaches every
+    asker (each merged case gets the reply on its own tracking page) and closing it closes
+    them. Only cases of the same kind merge, so a report never joins a non-confidential case."""
+    if not (reason or "").strip():
+        raise CaseError({"reason": _("并单必须说明理由。")})
+    _lock(primary)
+    if primary.status == Status.CLOSED or primary.merged_into_id:
+        raise CaseError(_("主事项已办结或已并入其他事项，不能作为并单的主事项。"))
+    merged = []
+    for duplicate in _lock_all(Case.objects.filter(pk__in=[c.pk for c in duplicates])):
+        if duplicate.pk == primary.pk:
+            continue
+        if duplicate.kind != primary.kind:
+            raise CaseError(
+                _("只有同一类别的事项才能并单：%(code)s") % {"code": duplicate.tracking_code}
+            )
+        if duplicate.status == Status.CLOSED or duplicate.merged_into_id:
+            raise CaseError(
+                _("%(code)s 已办结或已并入其他事项。") % {"code": duplicate.tracking_code}
+            )
+        if duplicate.merged_cases.exists():
+            raise CaseError(
+                _("%(code)s 已有并入的事项，请以它为主事项。") % {"code": duplicate.tracking_code}
+            )
+        duplicate.merged_into = primary
+        duplicate.save(update_fields=["merged_into"])
+        log_event(duplicate, "merged_into", user, reason.strip(), primary=primary.tracking_code)
+        merged.append(duplicate)
+    if not merged:
+        raise CaseError(_("请选择要并入的重复事项。"))
+    log_event(primary, "merge", user, reason.strip(), cases=[c.tracking_code for c in merged])
+    # Replies already sent on the primary reach the askers who join now.
+    for reply in primary.replies.filter(public=True, sent_at__isnull=False, source__isnull=True):
+        for duplicate in merged:
+            copy = CaseReply.objects.create(
+                case=duplicate,
+                body=reply.body,
+                public=True,
+                author=reply.author,
+                sent_at=timezone.now(),
+                approved_by=reply.approved_by,
+                approved_at=reply.approved_at,
+                source=reply,
+            )
+            duplicate.status = Status.REPLIED
+            duplicate.replied_at = copy.sent_at
+            duplicate.save(update_fields=["status", "replied_at"])
+            log_event(duplicate, "reply", reply.author, public=True, reply=copy.pk)
+            from . import notify
+
+            notify.reply_sent(copy)
+    return primary
+
+
+@transaction.atomic
+def case_add_cohandler(*, case: Case, user: Any, unit: Unit) -> CaseUnit:
+    """Add a co-handling unit (协办): it sees the case and gives its opinion to the lead."""
+    _lock(case)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("已办结的事项不能再增加协办单位。"))
+    if unit.pk == case.responsible_unit_id:
+        raise CaseError(_("主办单位不能同时作为协办单位。"))
+    link, created = CaseUnit.objects.get_or_create(case=case, unit=unit, defaults={"lead": False})
+    if created:
+        log_event(case, "cohandler_added", user, unit=unit.code)
+    return link
+
+
+@transaction.atomic
+def case_remove_cohandler(*, case: Case, user: Any, unit: Unit) -> None:
+    _lock(case)
+    deleted, _rows = CaseUnit.objects.filter(case=case, unit=unit, lead=False).delete()
+    if deleted:
+        log_event(case, "cohandler_removed", user, unit=unit.code)
+
+
+@transaction.atomic
+def case_cohandler_opinion(*, case: Case, user: Any, text: str) -> CaseEvent:
+    """A co-handling unit's opinion, on the timeline for the lead unit to use in its reply."""
+    from .permissions import user_can_act_on_case, user_is_cohandler
+
+    text = _clean_text(text, 5_000)
+    if not text:
+        raise CaseError({"text": _("请填写协办意见。")})
+    if not (user_is_cohandler(user, case) or user_can_act_on_case(user, case)):
+        raise PermissionDenied(_("只有协办单位可以提出协办意见。"))
+    _lock(case)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("已办结的事项不能再提出意见。"))
+    return log_event(case, "cohandler_opinion", user, text)
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, user: Any, handler: Any = None, unit: Unit | None = None, reason: str = ""
+) -> Case:
+    """Assign a handler (承办人) and/or hand the case to another unit (a transfer, with its
+    reason). The handler must belong to the case's (new) responsible unit or below it."""
+    _lock(case)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("已办结的事项不能再分配。"))
+    if unit is not None and unit.pk != case.responsible_unit_id:
+        case_transfer(case=case, user=user, unit=unit, reason=reason)
+    if handler is not None and handler.pk != case.handler_id:
+        if case.responsible_unit is None or not _works_within(handler, case.responsible_unit):
+            raise CaseError(
+                _("承办人须是主办单位的工作人员：%(code)s") % {"code": case.tracking_code}
+            )
+        case.handler = handler
+        case.save(update_fields=["handler"])
+        log_event(case, "assign", user, reason.strip(), handler=handler.get_username())
+        from . import notify
+
+        notify.staff(
+            case,
+            [handler],
+            kind="assigned",
+            key=f"{handler.pk}:{timezone.now().isoformat()}",
+            subject=_("分配给您办理：%(code)s %(kind)s")
+            % {"code": case.tracking_code, "kind": case.get_kind_display()},
+        )
+    return case
+
+
+def cases_bulk_assign(
+    *,
+    cases: Iterable[Case],
+    user: Any,
+    handler: Any = None,
+    unit: Unit | None = None,
+    reason: str = "",
+) -> tuple[list[Case], dict[str, str]]:
+    """Bulk assignment from the workspace: each case on its own (one refusal does not undo the
+    others); returns the cases assigned and the refusals by tracking code."""
+    from .permissions import user_can_act_on_case
+
+    done: list[Case] = []
+    refused: dict[str, str] = {}
+    for case in cases:
+        if not user_can_act_on_case(user, case):
+            refused[case.tracking_code] = _("无权办理。")
+            continue
+        try:
+            done.append(
+                case_assign(case=case, user=user, handler=handler, unit=unit, reason=reason)
+            )
+        except (CaseError, PermissionDenied) as exc:
+            refused[case.tracking_code] = " ".join(getattr(exc, "messages", [str(exc)]))
+    return done, refused

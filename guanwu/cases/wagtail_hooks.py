@@ -7,8 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_views
+from . import admin_views, attachment_views
+from .models import DeadlinePolicy, ReplyTemplate
 from .permissions import user_can_log_contacts
 
 
@@ -18,6 +22,12 @@ def register_admin_urls() -> list[Any]:
         path("cases/", admin_views.case_list, name="cases_admin_list"),
         path("cases/new/", admin_views.log_contact, name="cases_admin_new"),
         path("cases/<int:pk>/", admin_views.case_detail, name="cases_admin_detail"),
+        path(
+            "cases/attachments/<int:pk>/",
+            attachment_views.serve_attachment,
+            name="cases_admin_attachment",
+        ),
+        path("cases/bulk-assign/", admin_views.bulk_assign, name="cases_admin_bulk_assign"),
     ]
 
 
@@ -54,8 +64,50 @@ def register_cases_menu() -> Any:
             icon_name="warning",
             order=50,
         ),
+        MenuItem(
+            _("超期升级督办"),
+            reverse_lazy("cases_admin_list") + "?escalated=1",
+            icon_name="arrow-up",
+            order=55,
+        ),
         LogContactMenuItem(
             _("登记来电来访"), reverse_lazy("cases_admin_new"), icon_name="plus", order=60
         ),
     ]
     return SubmenuMenuItem(_("咨询投诉"), Menu(items=items), icon_name="mail", order=160)
+
+
+class DeadlinePolicyViewSet(SnippetViewSet):
+    model = DeadlinePolicy
+    icon = "time"
+    menu_label = _("答复时限")
+    list_display = ["kind", "working_days", "basis"]
+    search_backend_name = None
+    panels = [FieldPanel("kind"), FieldPanel("working_days"), FieldPanel("basis")]
+
+
+class ReplyTemplateViewSet(SnippetViewSet):
+    model = ReplyTemplate
+    icon = "doc-full"
+    menu_label = _("答复模板")
+    list_display = ["title", "kind", "active", "sort_order"]
+    list_filter = ["kind", "active"]
+    search_fields = ["title", "body"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("body"),
+        FieldPanel("active"),
+        FieldPanel("sort_order"),
+    ]
+
+
+class CaseSettingsGroup(SnippetViewSetGroup):
+    menu_label = _("咨询投诉设置")
+    menu_icon = "cog"
+    menu_order = 260
+    items = (DeadlinePolicyViewSet, ReplyTemplateViewSet)
+
+
+register_snippet(CaseSettingsGroup)

@@ -30,6 +30,9 @@ DEMO_ROLES: dict[str, list[Role]] = {
     "liaison": [Role.LIAISON, Role.CASE_HANDLER],
     "chief": [Role.SECTION_CHIEF, Role.CASE_HANDLER],
     "division": [Role.DIVISION_HEAD],
+    # The heads who approve the supervision office's and the centre's replies (seed 四.五).
+    "supervisor": [Role.SUPERVISION, Role.DIVISION_HEAD],
+    "centrehead": [Role.CENTRE, Role.DIVISION_HEAD],
 }
 
 HOME_INTRO = (

@@ -19,13 +19,14 @@ _ORG_VIEW = [
 ]
 
 # The working-day calendar (holidays, swapped working days) and the reply limits are kept by
-# the office and the centre (seed 四.五 限时答复).
+# the office and the centre (seed 四.五 限时答复), with the reply templates.
 _CALENDAR_EDIT = [
     f"{app}.{verb}_{model}"
     for app, model in (
         ("workcalendar", "calendarday"),
         ("workcalendar", "calendaryear"),
         ("cases", "deadlinepolicy"),
+        ("cases", "replytemplate"),
     )
     for verb in ("add", "change", "delete", "view")
 ]
