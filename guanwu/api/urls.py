@@ -23,7 +23,19 @@ urlpatterns = [
             views_staff_cases.StaffCaseAction.as_view(action_name=action),
             name=f"staff-case-{action}",
         )
-        for action in ("route", "transfer", "reply", "pause", "resume", "extend", "close")
+        for action in (
+            "route",
+            "transfer",
+            "reply",
+            "pause",
+            "resume",
+            "extend",
+            "close",
+            "approve",
+            "reject",
+            "merge",
+            "assign",
+        )
     ],
     path("cases/<str:tracking_code>/", views_cases.CaseStatusView.as_view(), name="case-status"),
     path("notices/", views.NoticeList.as_view(), name="notices"),

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -21,8 +21,9 @@ from rest_framework.views import APIView
 
 from guanwu.cases import services
 from guanwu.cases.enums import OPEN_STATUSES, CaseKind, Channel, Level, Status
-from guanwu.cases.models import Case, CaseEvent
+from guanwu.cases.models import Case, CaseEvent, CaseReply
 from guanwu.cases.permissions import (
+    assignable_handlers,
     cases_visible_to,
     user_can_act_on_case,
     user_can_log_contacts,
@@ -36,10 +37,34 @@ from .pagination import page_link
 MASK = "***"
 
 
+class ReplySerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    pending = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CaseReply
+        fields = [
+            "id",
+            "body",
+            "public",
+            "pending",
+            "author",
+            "created_at",
+            "sent_at",
+            "approved_by",
+            "rejection_note",
+        ]
+
+
 class StaffCaseSerializer(serializers.ModelSerializer):
     responsible_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     first_contact = serializers.CharField(source="first_contact.username", default=None)
+    handler = serializers.CharField(source="handler.username", default=None)
+    merged_into = serializers.CharField(source="merged_into.tracking_code", default=None)
+    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
     overdue = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     email = serializers.SerializerMethodField()
@@ -61,11 +86,15 @@ class StaffCaseSerializer(serializers.ModelSerializer):
             "level",
             "responsible_unit",
             "first_contact",
+            "handler",
+            "merged_into",
+            "escalated_to",
             "received_at",
             "deadline",
             "overdue",
             "replied_at",
             "closed_at",
+            "replies",
         ]
 
     def _identity(self, case: Case, field: str) -> str:
@@ -82,6 +111,10 @@ class StaffCaseSerializer(serializers.ModelSerializer):
 
     def get_email(self, case: Case) -> str:
         return self._identity(case, "email")
+
+    @extend_schema_field(ReplySerializer(many=True))
+    def get_replies(self, case: Case) -> list[dict[str, Any]]:
+        return ReplySerializer(case.replies.all(), many=True).data
 
     def get_overdue(self, case: Case) -> bool:
         return (
@@ -141,9 +174,7 @@ class StaffCaseList(APIView):
     )
     def get(self, request: Request) -> Response:
         """The cases this user may see, newest first, 50 a page."""
-        cases: QuerySet[Case] = cases_visible_to(request.user).select_related(
-            "responsible_unit", "first_contact"
-        )
+        cases: QuerySet[Case] = with_related(cases_visible_to(request.user))
         params = request.query_params
         if params.get("kind"):
             if params["kind"] not in CaseKind.values:
@@ -197,8 +228,15 @@ class StaffCaseList(APIView):
         return Response(_serialize(request, [case])[0], status=status.HTTP_201_CREATED)
 
 
+def with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What the serializer reads, in a fixed number of queries whatever the page size."""
+    return cases.select_related(
+        "responsible_unit", "first_contact", "handler", "merged_into", "escalated_to"
+    ).prefetch_related("replies__author", "replies__approved_by")
+
+
 def _case_for(request: Request, pk: int, *, act: bool = False) -> Case:
-    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    case = get_object_or_404(with_related(cases_visible_to(request.user)), pk=pk)
     if act and not user_can_act_on_case(request.user, case):
         raise PermissionDenied("您无权办理该事项。")
     return case
@@ -228,8 +266,8 @@ class StaffCaseAction(APIView):
             raise _domain_error(exc) from exc
         if result is not None:
             return Response(result)
-        case.refresh_from_db()
-        return Response(_serialize(request, [case])[0])
+        # Re-read (the action may have moved the case out of this user's units).
+        return Response(_serialize(request, [with_related(Case.objects.all()).get(pk=pk)])[0])
 
     def run(self, request: Request, case: Case, data: Any) -> dict[str, Any] | None:
         user = request.user
@@ -271,4 +309,67 @@ class StaffCaseAction(APIView):
                 raise PermissionDenied(str(exc)) from exc
         elif self.action_name == "close":
             services.case_close(case=case, user=user, note=str(data.get("note", "")))
+        else:
+            self.run_more(request, case, data)
         return None
+
+    def run_more(self, request: Request, case: Case, data: Any) -> None:
+        """approve | reject (a drafted reply), merge (duplicates), assign (handler/unit)."""
+        user = request.user
+        try:
+            if self.action_name in ("approve", "reject"):
+                reply = case.replies.filter(pk=_int(data.get("reply"), "reply")).first()
+                if reply is None:
+                    raise ValidationError({"reply": "没有这份答复。"})
+                if self.action_name == "approve":
+                    services.case_approve_reply(reply=reply, user=user)
+                else:
+                    services.case_reject_reply(
+                        reply=reply, user=user, note=str(data.get("note", ""))
+                    )
+            elif self.action_name == "merge":
+                codes = [str(c).strip().upper() for c in data.get("cases", []) or []][:50]
+                duplicates = list(cases_visible_to(user).filter(tracking_code__in=codes))
+                if not codes or len(duplicates) != len(set(codes)):
+                    raise ValidationError({"cases": "有查询码不存在，或您无权查看。"})
+                if not all(user_can_act_on_case(user, c) for c in duplicates):
+                    raise PermissionDenied("您无权办理其中的部分事项。")
+                services.case_merge(
+                    primary=case,
+                    duplicates=duplicates,
+                    user=user,
+                    reason=str(data.get("reason", "")),
+                )
+            elif self.action_name == "assign":
+                unit = None
+                if data.get("unit"):
+                    unit = Unit.objects.filter(code=str(data["unit"]).upper()).first()
+                    if unit is None:
+                        raise ValidationError({"unit": "没有这个单位。"})
+                handler = None
+                if data.get("handler"):
+                    handler = (
+                        assignable_handlers(unit or case.responsible_unit)
+                        .filter(username=str(data["handler"]))
+                        .first()
+                    )
+                    if handler is None:
+                        raise ValidationError({"handler": "承办人须是主办单位的工作人员。"})
+                if unit is None and handler is None:
+                    raise ValidationError({"detail": "请指定承办人或单位。"})
+                services.case_assign(
+                    case=case,
+                    user=user,
+                    handler=handler,
+                    unit=unit,
+                    reason=str(data.get("reason", "")),
+                )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({field: "应为整数。"}) from exc

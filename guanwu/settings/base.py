@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

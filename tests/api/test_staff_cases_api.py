@@ -166,3 +166,65 @@ def test_extend_through_the_api(demo_users):
         .status_code
         == 400
     )
+
+
+def test_approve_reject_merge_and_assign_through_the_api(demo_users):
+    section = Unit.objects.get(code="HH-XG-ZHYW")
+    complaint = case_submit_public(
+        kind="complaint_efficiency", body="审单慢", name="甲", units=[section]
+    ).case
+    liaison, chief = api(demo_users["liaison"]), api(demo_users["chief"])
+    drafted = liaison.post(
+        f"/api/v1/staff/cases/{complaint.pk}/reply/", {"body": "初稿"}, format="json"
+    ).json()
+    assert drafted["status"] == "received" and drafted["replies"][0]["pending"] is True
+    reply_id = drafted["replies"][0]["id"]
+    assert (
+        liaison.post(
+            f"/api/v1/staff/cases/{complaint.pk}/approve/", {"reply": reply_id}, format="json"
+        ).status_code
+        == 403
+    )
+    bad = chief.post(f"/api/v1/staff/cases/{complaint.pk}/reject/", {"reply": reply_id})
+    assert bad.status_code == 400 and "修改意见" in bad.content.decode()
+    rejected = chief.post(
+        f"/api/v1/staff/cases/{complaint.pk}/reject/",
+        {"reply": reply_id, "note": "补充处理结果"},
+        format="json",
+    ).json()
+    assert rejected["replies"][0]["rejection_note"] == "补充处理结果"
+    second = liaison.post(
+        f"/api/v1/staff/cases/{complaint.pk}/reply/", {"body": "已处理完毕"}, format="json"
+    ).json()
+    approved = chief.post(
+        f"/api/v1/staff/cases/{complaint.pk}/approve/",
+        {"reply": second["replies"][-1]["id"]},
+        format="json",
+    ).json()
+    assert approved["status"] == "replied" and approved["replies"][-1]["approved_by"] == "chief"
+
+    primary = case_submit_public(kind="consultation", body="问", units=[section]).case
+    dup = case_submit_public(kind="consultation", body="同问", units=[section]).case
+    merged = chief.post(
+        f"/api/v1/staff/cases/{primary.pk}/merge/",
+        {"cases": [dup.tracking_code], "reason": "重复"},
+        format="json",
+    )
+    assert merged.status_code == 200
+    assert (
+        chief.get(f"/api/v1/staff/cases/{dup.pk}/").json()["merged_into"] == primary.tracking_code
+    )
+    unknown = chief.post(
+        f"/api/v1/staff/cases/{primary.pk}/merge/",
+        {"cases": ["GWNOSUCHCODE"], "reason": "重复"},
+        format="json",
+    )
+    assert unknown.status_code == 400
+    assigned = chief.post(
+        f"/api/v1/staff/cases/{primary.pk}/assign/", {"handler": "liaison"}, format="json"
+    ).json()
+    assert assigned["handler"] == "liaison"
+    outsider = chief.post(
+        f"/api/v1/staff/cases/{primary.pk}/assign/", {"handler": "office"}, format="json"
+    )
+    assert outsider.status_code == 400

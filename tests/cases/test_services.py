@@ -74,7 +74,9 @@ def test_rule_6_deadlines_skip_the_2026_spring_festival_and_count_swapped_saturd
 
 
 def test_deadline_policy_is_editable(demo):
-    DeadlinePolicy.objects.create(kind=CaseKind.CONSULTATION, working_days=3)
+    DeadlinePolicy.objects.update_or_create(
+        kind=CaseKind.CONSULTATION, defaults={"working_days": 3}
+    )
     assert deadline_for(CaseKind.CONSULTATION, datetime.date(2026, 11, 23)) == datetime.date(
         2026, 11, 26
     )
