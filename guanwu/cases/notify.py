@@ -8,7 +8,9 @@ names the reporter, and the message to staff never carries the asker's name or c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -44,8 +46,24 @@ def deliver_sms(number: str, text: str) -> str:
     return send_sms(number, text)
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("guanwu_cases_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Record and send nothing inside (the demo loader builds history, not news)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _record(case: Case, kind: str, key: str, medium: str, **fields: Any) -> bool:
-    """Record a message once; False when (case, kind, key, medium, recipient) was sent before."""
+    """Record a message once; False when (case, kind, key, medium, recipient) was sent before
+    or messages are muted."""
+    if _muted.get():
+        return False
     try:
         with transaction.atomic():
             CaseNotification.objects.create(case=case, kind=kind, key=key, medium=medium, **fields)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays
-from guanwu.cases import services
+from guanwu.cases import notify, reminders, services
 from guanwu.cases.enums import CaseKind, Channel
 from guanwu.cases.models import Case, DeadlinePolicy
+from guanwu.cases.permissions import reply_approvers
 from guanwu.organization.models import Unit
 
 DEMO_KEY = "demo-case-"
@@ -40,6 +41,25 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 def load_demo_cases(users: dict[str, Any], report: Any) -> None:
     if Case.objects.filter(idempotency_key__startswith=DEMO_KEY).exists():
         return
+    with notify.muted():
+        _load(users, report)
+
+
+def _reply(case: Case, author: Any, rng: random.Random) -> bool:
+    """Reply as ``author``; a complaint's or report's draft is approved by a head when the
+    demo has one for the unit (some stay awaiting approval). True when the asker has it."""
+    reply = services.case_reply(
+        case=case, user=author, body="您好，您反映的问题已经办理，答复如下：请按办事指南提交材料。"
+    )
+    if reply.pending:
+        heads = reply_approvers(case)
+        if not heads or rng.random() < 0.15:
+            return False
+        services.case_approve_reply(reply=reply, user=heads[0])
+    return True
+
+
+def _load(users: dict[str, Any], report: Any) -> None:
     rng = random.Random(20261127)
     sections = list(Unit.objects.filter(kind="section").order_by("code"))
     today = timezone.localdate()
@@ -80,20 +100,51 @@ def load_demo_cases(users: dict[str, Any], report: Any) -> None:
         handler = users["supervision"] if case.level == "supervision" else users["centre"]
         fate = rng.random()
         if fate < 0.45 or deadline < today - datetime.timedelta(days=30):
-            services.case_reply(
-                case=case,
-                user=handler,
-                body="您好，您反映的问题已经办理，答复如下：请按办事指南提交材料。",
-            )
-            services.case_close(case=case, user=handler)
-            if rng.random() < 0.5:
-                services.case_rate(
-                    case=Case.objects.get(pk=case.pk), rating=rng.choice([5, 5, 4, 4, 3, 2, 1])
-                )
+            if _reply(case, handler, rng):
+                services.case_close(case=case, user=handler)
+                if rng.random() < 0.5:
+                    services.case_rate(
+                        case=Case.objects.get(pk=case.pk),
+                        rating=rng.choice([5, 5, 4, 4, 3, 2, 1]),
+                    )
         elif fate < 0.55:
             services.case_pause(case=case, user=handler, reason="等待来件人补充材料")
         elif fate < 0.6 and case.level != "supervision":
             services.case_transfer(
                 case=case, user=handler, unit=rng.choice(sections), reason="涉及其他科室职责"
             )
+        elif fate < 0.68:
+            heads = reply_approvers(case)
+            if heads:
+                services.case_extend(
+                    case=case, user=heads[0], days=rng.choice([5, 10]), reason="需要现场核查"
+                )
         report.count("Case", created=True)
+    _merge_duplicates(users, rng, today)
+    _assign_handlers(users)
+    for _case in reminders.escalate_overdue(today):
+        report.count("Case escalated", created=True)
+
+
+def _merge_duplicates(users: dict[str, Any], rng: random.Random, today: datetime.date) -> None:
+    """并单: a few open consultations asking the same thing of the same unit become one."""
+    open_cases = Case.objects.open().filter(kind=CaseKind.CONSULTATION, merged_into__isnull=True)
+    by_question: dict[tuple[int, str], list[Case]] = {}
+    for case in open_cases.order_by("received_on", "pk"):
+        by_question.setdefault((case.responsible_unit_id, case.body), []).append(case)
+    groups = [cases for cases in by_question.values() if len(cases) > 1][:6]
+    for primary, *duplicates in groups:
+        services.case_merge(
+            primary=primary,
+            duplicates=duplicates,
+            user=users["centre"],
+            reason="同一问题的重复来件",
+        )
+
+
+def _assign_handlers(users: dict[str, Any]) -> None:
+    """The liaison of 新港海关综合业务科 handles that section's open cases."""
+    liaison = users["liaison"]
+    unit = liaison.staff.unit
+    for case in Case.objects.open().filter(responsible_unit=unit, merged_into__isnull=True):
+        services.case_assign(case=case, user=users["chief"], handler=liaison, reason="")

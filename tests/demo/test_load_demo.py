@@ -114,3 +114,12 @@ def test_demo_cases_cover_kinds_channels_and_states(demo, settings):
     from django.utils import timezone
 
     assert cases.overdue(timezone.localdate()).exists()
+    assert cases.filter(merged_into__isnull=False).exists()
+    assert cases.filter(events__action="extend").exists()
+    assert cases.filter(escalated_to__isnull=False).exists()
+    assert cases.filter(handler__isnull=False).exists()
+    assert cases.filter(replies__approved_by__isnull=False).exists()
+    # The demo builds history quietly: no message was recorded or sent while loading.
+    from guanwu.cases.models import CaseNotification
+
+    assert not CaseNotification.objects.filter(case__in=cases).exists()
