@@ -33,6 +33,7 @@ from .admin_forms import (
     TransferForm,
 )
 from .enums import OPEN_STATUSES, CaseKind, Status
+from .exports import export_cases
 from .models import Case, CaseEvent, ReplyTemplate
 from .notify import action_label
 from .permissions import (
@@ -74,9 +75,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = {
         k: request.GET.get(k, "") for k in ("status", "kind", "overdue", "due_soon", "escalated")
     }
-    paginator = Paginator(
-        workspace_cases(request.user, scope=scope, filters=filters).select_related("handler"), 50
+    cases = workspace_cases(request.user, scope=scope, filters=filters).select_related(
+        "handler", "merged_into"
     )
+    if request.GET.get("export") == "xlsx":
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(
+            export_cases(cases, user=request.user),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    paginator = Paginator(cases, 50)
     page = paginator.get_page(request.GET.get("page"))
     own_unit = getattr(getattr(request.user, "staff", None), "unit", None)
     return TemplateResponse(

@@ -535,7 +535,8 @@ def exported_items(category: int) -> list[DisclosureItemPage]:
     return sorted(pages, key=_sort_key)
 
 
-def _set_cell(cell: Any, value: Any) -> None:
+def set_cell(cell: Any, value: Any) -> None:
+    """Write a value to an xlsx cell: illegal characters dropped, text never a formula."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
@@ -573,7 +574,7 @@ def export_items(*, category: int) -> bytes:
         values = row_values(page)
         for index, column in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row=row_number, column=index)
-            _set_cell(cell, values.get(column.header))
+            set_cell(cell, values.get(column.header))
             cell.alignment = wrap
             if column.text_format:
                 cell.number_format = "@"

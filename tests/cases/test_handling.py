@@ -311,3 +311,34 @@ def test_on_the_spot_answer_to_a_complaint_waits_for_approval(client, demo_users
     case = Case.objects.get(body="投诉：窗口排队太久。")
     assert case.status == Status.RECEIVED and case.replies.get().pending
     assert "审核" in response.content.decode()
+
+
+def test_the_export_masks_contacts_and_never_carries_a_reporters_identity(
+    section, demo_users, client
+):
+    import io
+
+    import openpyxl
+
+    services.case_submit_public(
+        kind="consultation", body="问", name="钱先生", phone="13612345678", units=[section]
+    )
+    services.case_submit_public(
+        kind="integrity_report", body="举报", name="举报人乙", phone="13598765432"
+    )
+    for username in ("supervision", "centre"):
+        client.force_login(demo_users[username])
+        response = client.get("/admin/cases/?export=xlsx")
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+        assert "举报人乙" not in text and "13598765432" not in text and "5432" not in text
+        assert "13612345678" not in text
+        # The supervision office has the report in its export, its identity withheld.
+        assert ("（保密）" in text) == (username == "supervision")
+    client.force_login(demo_users["centre"])
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/admin/cases/?export=xlsx&kind=consultation").content)
+    ).active
+    values = [c.value for c in sheet[2]]
+    assert "钱先生" in values and "136****5678" in values
