@@ -66,3 +66,23 @@ def demo_users(demo):
 @pytest.fixture(autouse=True)
 def _chinese_by_default(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+
+
+def fresh_demo_database() -> None:
+    """Flush, restore what the migrations created, and load the demo, committed.
+
+    For transactional tests (browser tests, concurrency tests), whose database may hold the
+    session's demo load or be empty after another transactional test's flush.
+    """
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(MIGRATED_STATE["default"])
+    # The restored rows kept their ids; move PostgreSQL's sequences past them.
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    call_command("load_demo", verbosity=0)

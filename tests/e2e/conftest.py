@@ -53,19 +53,6 @@ def demo(transactional_db):
     Browser tests are transactional; the database they start from may hold the session's
     demo load, so start from scratch: flush, restore what the migrations created, load.
     """
-    from django.core.management import call_command
-    from django.db import connection
+    from tests.conftest import fresh_demo_database
 
-    from tests.conftest import MIGRATED_STATE
-
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(MIGRATED_STATE["default"])
-    # The restored rows kept their ids; move PostgreSQL's sequences past them.
-    from django.apps import apps
-    from django.core.management.color import no_style
-
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    call_command("load_demo", verbosity=0)
+    fresh_demo_database()
