@@ -6,14 +6,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanwu.cases.attachments import MAX_FILES, validate_uploads
 from guanwu.cases.enums import CaseKind
 from guanwu.cases.models import Case
 from guanwu.cases.services import case_submit_public, check_case_password
@@ -33,6 +36,23 @@ class CaseSubmissionSerializer(serializers.Serializer):
     )
     website = serializers.CharField(
         required=False, allow_blank=True, help_text="Leave empty (a trap for spam robots)."
+    )
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class _UploadField(serializers.FileField):
+    """A file part of a multipart request (``format: binary`` in the schema)."""
+
+
+class CaseSubmissionWithFilesSerializer(CaseSubmissionSerializer):
+    """The same submission as multipart/form-data, with up to five files."""
+
+    # Documents the schema; the files are checked by content in guanwu.cases.attachments.
+    attachments = serializers.ListField(
+        child=_UploadField(),
+        required=False,
+        max_length=MAX_FILES,
+        help_text="Images (JPEG, PNG, GIF, WebP) or PDF, at most 5 files of at most 10 MB each.",
     )
 
 
@@ -62,10 +82,16 @@ class CaseStatusSerializer(serializers.Serializer):
 class CaseIntakeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    # JSON as before; multipart/form-data when files come with the submission.
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         tags=["public"],
-        request=CaseSubmissionSerializer,
+        request={
+            "application/json": CaseSubmissionSerializer,
+            "multipart/form-data": CaseSubmissionWithFilesSerializer,
+            "application/x-www-form-urlencoded": CaseSubmissionSerializer,
+        },
         responses={201: CaseReceiptSerializer},
         parameters=[
             OpenApiParameter(
@@ -91,6 +117,10 @@ class CaseIntakeView(APIView):
         if len(units) != len(set(codes)):
             raise ValidationError({"units": "有单位代码不存在，请从 /api/v1/units/ 中选择。"})
         try:
+            files = validate_uploads(request.FILES.getlist("attachments"))
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": " ".join(exc.messages)}) from exc
+        try:
             submission = case_submit_public(
                 kind=fields["kind"],
                 title=fields.get("title", ""),
@@ -100,11 +130,12 @@ class CaseIntakeView(APIView):
                 email=fields.get("email", ""),
                 units=units,
                 idempotency_key=key,
+                attachments=files,
             )
         except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+            if hasattr(exc, "error_dict"):
+                raise ValidationError(exc.message_dict) from exc
+            raise ValidationError({"detail": " ".join(exc.messages)}) from exc
         case = submission.case
         body = {
             "tracking_code": case.tracking_code,

@@ -289,9 +289,13 @@ def log_contact(request: HttpRequest) -> HttpResponse:
                 units=units,
                 **{k: v for k, v in data.items() if v not in (None, "")},
             )
-            reply = services.case_reply(case=case, user=request.user, body=answer) if answer else None
+            reply = (
+                services.case_reply(case=case, user=request.user, body=answer) if answer else None
+            )
             if reply is not None and reply.pending:
-                messages.info(request, _("投诉和举报的当场答复须经主办单位负责人审核，审核后送达。"))
+                messages.info(
+                    request, _("投诉和举报的当场答复须经主办单位负责人审核，审核后送达。")
+                )
             elif reply is not None:
                 services.case_close(case=case, user=request.user, note=_("当场答复"))
         except services.CaseError as exc:

@@ -44,8 +44,14 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    def running(self) -> CaseQuerySet:
+        """Open, the clock running (not paused) and not merged into another case."""
+        return self.filter(
+            status__in=[Status.RECEIVED, Status.IN_PROGRESS], merged_into__isnull=True
+        )
+
     def overdue(self, today: object) -> CaseQuerySet:
-        return self.open().exclude(status=Status.PAUSED).filter(deadline__lt=today)
+        return self.running().filter(deadline__lt=today)
 
 
 class Case(models.Model):

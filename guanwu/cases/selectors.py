@@ -48,7 +48,9 @@ def workspace_cases(
         cases = cases.overdue(today)
     if filters.get("due_soon"):
         cases = cases.filter(
-            status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=due_soon_limit(today)
+            pk__in=Case.objects.running()
+            .filter(deadline__gte=today, deadline__lte=due_soon_limit(today))
+            .values("pk")
         )
     if filters.get("escalated"):
         # Overdue cases moved up a level (cases.reminders), listed for the centre and the

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -13,15 +15,17 @@ from .forms import AddInformationForm, PublicCaseForm, RatingForm, TrackForm
 from .models import Case
 from .throttle import too_many_submissions
 
+# Lazy: the module is imported once, the help is shown in each visitor's language (the
+# kiosk uses it too).
 KIND_HELP = {
-    CaseKind.CONSULTATION: _("关于海关业务的咨询，5 个工作日内答复。"),
-    CaseKind.COMPLAINT_EFFICIENCY: _("对办事效率、办理时限的投诉。"),
-    CaseKind.COMPLAINT_ATTITUDE: _("对工作人员态度作风的投诉，由监察室办理。"),
-    CaseKind.INTEGRITY_REPORT: _(
+    CaseKind.CONSULTATION: gettext_lazy("关于海关业务的咨询，5 个工作日内答复。"),
+    CaseKind.COMPLAINT_EFFICIENCY: gettext_lazy("对办事效率、办理时限的投诉。"),
+    CaseKind.COMPLAINT_ATTITUDE: gettext_lazy("对工作人员态度作风的投诉，由监察室办理。"),
+    CaseKind.INTEGRITY_REPORT: gettext_lazy(
         "对海关工作人员违纪违法行为的举报，可以匿名；举报人信息严格保密，只有监察室可见。"
     ),
-    CaseKind.MAILBOX: _("写给关长的信。"),
-    CaseKind.SUGGESTION: _("对海关工作的意见和建议。"),
+    CaseKind.MAILBOX: gettext_lazy("写给关长的信。"),
+    CaseKind.SUGGESTION: gettext_lazy("对海关工作的意见和建议。"),
 }
 
 
@@ -35,7 +39,7 @@ def new_case_kind(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in CaseKind.values:
         raise Http404(_("没有这类事项。"))
     kind_label = CaseKind(kind).label
-    form = PublicCaseForm(request.POST or None)
+    form = PublicCaseForm(request.POST or None, request.FILES or None)
     context = {
         "form": form,
         "kind": kind,
@@ -48,6 +52,7 @@ def new_case_kind(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error(None, _("提交未被接受。"))
         elif too_many_submissions(request):
             form.add_error(None, _("提交过于频繁，请一分钟后再试。"))
+            context["files_dropped"] = bool(request.FILES)
             return render(request, "cases/form.html", context, status=429)
         else:
             try:
@@ -61,15 +66,22 @@ def new_case_kind(request: HttpRequest, kind: str) -> HttpResponse:
                     units=[data["unit"]] if data["unit"] else [],
                     channel="web",
                     idempotency_key=f"web:{data['token']}",
+                    attachments=data["attachments"],
                 )
-            except services.CaseError as exc:
+            except ValidationError as exc:  # a CaseError, or an attachment refused again
                 form.add_error(None, " ".join(exc.messages))
             else:
                 return render(
                     request,
                     "cases/receipt.html",
-                    {"case": submission.case, "password": submission.password},
+                    {
+                        "case": submission.case,
+                        "password": submission.password,
+                        "attachments": list(submission.case.attachments.all()),
+                    },
                 )
+    # A browser never sends chosen files again with a form shown a second time.
+    context["files_dropped"] = bool(form.errors and request.FILES)
     return render(request, "cases/form.html", context, status=400 if form.errors else 200)
 
 

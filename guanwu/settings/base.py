@@ -151,6 +151,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Files from the public (case attachments): outside MEDIA_ROOT and the web root, served only
 # through a permission-checked staff view.
+# A submission carries at most 5 files (cases.attachments); refuse absurd multipart bodies
+# before they are parsed.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 GUANWU_CASE_FILES_ROOT = env_str("GUANWU_CASE_FILES_ROOT", str(VAR_DIR / "case-files"))
 # Text messages to askers: a dotted path to a class with ``send(number, text) -> str``.
 # The default only logs (masked number, length); plug in the carrier's gateway here.

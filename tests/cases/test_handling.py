@@ -4,9 +4,10 @@ templates, and the first-contact owner kept informed (DESIGN rules 5, 7, 8, 9)."
 
 from __future__ import annotations
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+
+import pytest
 
 from guanwu.cases import services
 from guanwu.cases.enums import Status

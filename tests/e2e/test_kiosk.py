@@ -122,3 +122,57 @@ def test_an_idle_kiosk_returns_home_by_itself(live_server, page, demo):
     # … and 10 s after the last touch the screen is home again, with no one touching it.
     page.wait_for_url(re.compile(r"/kiosk/$"), timeout=15_000)
     assert page.locator("h1").inner_text() == "关务公开触摸屏查询"
+
+
+def test_a_visitor_files_a_consultation_at_the_kiosk(live_server, page, demo):
+    """我要咨询/投诉: kind, form, receipt with the code and password in large type; big
+    targets and no serious axe findings on each screen; stored with the kiosk channel."""
+    from guanwu.cases.models import Case
+    from tests.e2e.axe import blocking, describe, run_axe
+
+    def check(where: str) -> None:
+        assert page.locator("html").get_attribute("lang") == "zh-CN", where
+        assert_big_targets(page, where)
+        assert_no_horizontal_scroll(page, where)
+        found = blocking(run_axe(page))
+        assert not found, f"{where}:\n{describe(found)}"
+
+    page.set_viewport_size(PORTRAIT)
+    page.goto(live_server.url + "/kiosk/")
+    page.locator("a.k-intake-big").click()
+    page.wait_for_url(re.compile(r"/kiosk/cases/$"))
+    assert page.locator("h1").inner_text() == "我要咨询/投诉"
+    assert page.locator(".k-kinds .k-card").count() == 6
+    check("kinds")
+
+    page.locator(".k-kinds .k-card", has_text="业务咨询").click()
+    page.wait_for_url(re.compile(r"/kiosk/cases/consultation/$"))
+    assert page.locator("h1").inner_text() == "业务咨询"
+    assert page.locator("input[type=file]").count() == 0
+    check("form")
+    # Submitting without the body says what is missing, next to the field.
+    page.locator("button.k-submit").click()
+    expect(page.locator(".k-field-error")).to_be_visible()
+    assert page.locator("#id_body").get_attribute("aria-invalid") == "true"
+    check("form with errors")
+
+    page.get_by_label("具体内容").fill("请问报关大厅周六是否办理业务？")
+    page.get_by_label("电话（可不填）").fill("13900002222")
+    page.locator("button.k-submit").click()
+    expect(page.locator("h1")).to_have_text("已受理")
+    code = page.locator(".k-receipt-code").first.inner_text().strip()
+    assert re.fullmatch(r"GW[0-9A-Z]{10}", code)
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.k-receipt-code')).fontSize)"
+    )
+    assert size >= 64, size
+    assert page.locator("body").get_attribute("data-idle-seconds") == "120"
+    assert page.locator("figure.k-qr svg").is_visible()
+    check("receipt")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "kiosk-case-receipt.png"))
+
+    case = Case.objects.get(tracking_code=code)
+    assert case.channel == "kiosk" and case.phone == "13900002222"
+    page.locator("a.k-done").click()
+    page.wait_for_url(re.compile(r"/kiosk/$"))

@@ -1,10 +1,12 @@
-"""The kiosk's four screens: home, a category, an item and search."""
+"""The kiosk's screens: home, a category, an item, search, and intake (咨询投诉: pick the
+kind, fill in the form, the receipt with the tracking code and query password)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +15,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from wagtail.models import Site
 
 import segno
 
+from guanwu.cases import services as case_services
+from guanwu.cases.enums import CaseKind, Channel
+from guanwu.cases.throttle import too_many_submissions
+from guanwu.cases.views import KIND_HELP
 from guanwu.disclosure import selectors
 from guanwu.disclosure.models import CategoryPage, SubItem
 from guanwu.organization.selectors import public_contact_lines
@@ -24,6 +33,7 @@ from guanwu.portal.search import QueryError, search
 
 from . import pinyin
 from .content import kiosk_html
+from .forms import KioskCaseForm
 
 ITEMS_PER_SCREEN = 8
 LATEST_ON_HOME = 4
@@ -31,6 +41,11 @@ RESULTS_PER_SCREEN = 8
 INITIALS_SHOWN = 20
 MAX_PAGE = 1000
 PAD_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Typing on a screen keyboard takes a while: the form waits at least this long for a touch.
+FORM_IDLE_SECONDS = 180
+# Time to write down or photograph the code and password; then the next visitor must not
+# find them on the screen.
+RECEIPT_IDLE_SECONDS = 120
 # Where "返回" may lead: a kiosk screen, never another site (no scheme, no host, no "//").
 _KIOSK_PATH = re.compile(r"^/kiosk/[^\s\\]*$")
 
@@ -134,10 +149,79 @@ def search_screen(request: HttpRequest) -> HttpResponse:
     return _render(request, "portal/kiosk/search.html", context, settings=settings, status=status)
 
 
+def case_kinds(request: HttpRequest) -> HttpResponse:
+    """我要咨询/投诉: the kinds, each with what it is for."""
+    kinds = [(kind.value, kind.label, KIND_HELP[kind]) for kind in CaseKind]
+    context = {"kinds": kinds, "back_url": reverse("kiosk:home")}
+    return _render(request, "portal/kiosk/case_kinds.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_form(request: HttpRequest, kind: str) -> HttpResponse:
+    """The form of one kind; a valid submission is stored, then its receipt is shown."""
+    if kind not in CaseKind.values:
+        return _not_found(request, _("没有这类事项。"))
+    kind = CaseKind(kind)
+    settings = KioskSettings.load(request_or_site=request)
+    form = KioskCaseForm(request.POST or None)
+    context = {
+        "form": form,
+        "kind": kind.value,
+        "kind_label": kind.label,
+        "help": KIND_HELP[kind],
+        "back_url": reverse("kiosk:cases"),
+        "idle_seconds": max(settings.idle_seconds, FORM_IDLE_SECONDS),
+    }
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                form.add_error(None, _("提交未被接受。"))
+            elif too_many_submissions(request, bucket="kiosk-intake"):
+                form.add_error(None, _("提交过于频繁，请一分钟后再试。"))
+                status = 429
+            else:
+                try:
+                    submission = case_services.case_submit_public(
+                        kind=kind,
+                        title=data["title"],
+                        body=data["body"],
+                        name=data["name"],
+                        phone=data["phone"],
+                        channel=Channel.KIOSK,
+                        idempotency_key=f"kiosk:{data['token']}",
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, " ".join(exc.messages))
+                else:
+                    return _case_receipt(request, submission, settings)
+    return _render(
+        request, "portal/kiosk/case_form.html", context, settings=settings, status=status
+    )
+
+
+def _case_receipt(
+    request: HttpRequest, submission: case_services.Submission, settings: KioskSettings
+) -> HttpResponse:
+    # The code leads to the website's tracking page; the password is never in it.
+    track_url = _site_url(request, reverse("cases:track"))
+    context = {
+        "case": submission.case,
+        "password": submission.password,
+        "track_url": track_url,
+        "qr_svg": qr_svg(track_url, title=_("手机扫码打开查询页面")),
+        "idle_seconds": RECEIPT_IDLE_SECONDS,
+        "idle_minutes": RECEIPT_IDLE_SECONDS // 60,
+    }
+    return _render(request, "portal/kiosk/case_receipt.html", context, settings=settings)
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, title: str = "") -> str:
     """The QR code of ``url`` as inline SVG, made here (nothing is fetched from elsewhere)."""
     code = segno.make(url, error="m", micro=False)
     return code.svg_inline(
@@ -147,8 +231,16 @@ def qr_svg(url: str) -> str:
         dark="#000",
         light="#fff",
         svgclass="k-qr-code",
-        title=_("手机扫码继续阅读"),
+        title=title or _("手机扫码继续阅读"),
     )
+
+
+def _site_url(request: HttpRequest, path: str) -> str:
+    """``path`` on the public website (the kiosk may be reached under another host name)."""
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return request.build_absolute_uri(path)
+    return site.root_url.rstrip("/") + path
 
 
 def _pad(typed: str, entries: list[pinyin.Entry]) -> list[dict[str, Any]]:
