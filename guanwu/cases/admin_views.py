@@ -34,7 +34,7 @@ from .admin_forms import (
 )
 from .enums import OPEN_STATUSES, CaseKind, Status
 from .exports import export_cases
-from .models import Case, CaseEvent, ReplyTemplate
+from .models import Case, CaseEvent, CaseNotification, ReplyTemplate
 from .notify import action_label
 from .permissions import (
     assignable_handlers,
@@ -308,3 +308,22 @@ def log_contact(request: HttpRequest) -> HttpResponse:
             )
             return redirect("cases_admin_new")
     return TemplateResponse(request, "cases/admin/new.html", {"form": form})
+
+
+def my_notifications(request: HttpRequest) -> HttpResponse:
+    """The staff member's case messages (站内提醒): newest first; the page shown marks them read."""
+    notes = (
+        CaseNotification.objects.filter(
+            recipient=request.user, medium=CaseNotification.Medium.STAFF
+        )
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(notes, 50).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if n.read_at is None]
+    response = TemplateResponse(
+        request, "cases/admin/notifications.html", {"page_obj": page, "unread": set(unread)}
+    )
+    if unread:
+        CaseNotification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

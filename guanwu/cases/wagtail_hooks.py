@@ -28,6 +28,9 @@ def register_admin_urls() -> list[Any]:
             name="cases_admin_attachment",
         ),
         path("cases/bulk-assign/", admin_views.bulk_assign, name="cases_admin_bulk_assign"),
+        path(
+            "cases/notifications/", admin_views.my_notifications, name="cases_admin_notifications"
+        ),
     ]
 
 
@@ -70,6 +73,12 @@ def register_cases_menu() -> Any:
             icon_name="arrow-up",
             order=55,
         ),
+        MenuItem(
+            _("我的提醒"),
+            reverse_lazy("cases_admin_notifications"),
+            icon_name="mail",
+            order=58,
+        ),
         LogContactMenuItem(
             _("登记来电来访"), reverse_lazy("cases_admin_new"), icon_name="plus", order=60
         ),
@@ -111,3 +120,26 @@ class CaseSettingsGroup(SnippetViewSetGroup):
 
 
 register_snippet(CaseSettingsGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_case_panel(request: Any, panels: list[Any]) -> None:
+    """Unread case messages on the dashboard: drafts to approve, reminders, progress."""
+    from wagtail.admin.ui.components import Component
+
+    from .models import CaseNotification
+
+    class CaseMessagesPanel(Component):
+        name = "case_messages"
+        order = 40
+        template_name = "cases/admin/messages_panel.html"
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            unread = CaseNotification.objects.filter(
+                recipient=request.user,
+                medium=CaseNotification.Medium.STAFF,
+                read_at__isnull=True,
+            ).select_related("case")
+            return {"unread_count": unread.count(), "latest": list(unread[:8])}
+
+    panels.append(CaseMessagesPanel())

@@ -343,3 +343,20 @@ def test_the_export_masks_contacts_and_never_carries_a_reporters_identity(
     ).active
     values = [c.value for c in sheet[2]]
     assert "钱先生" in values and "136****5678" in values
+
+
+def test_staff_read_their_case_messages_on_the_dashboard_and_the_list(section, demo_users, client):
+    case = _complaint(section)
+    services.case_reply(case=case, user=demo_users["liaison"], body="初稿")
+    client.force_login(demo_users["chief"])
+    dashboard = client.get("/admin/").content.decode()
+    assert "1 条未读" in dashboard and f"答复待审核：{case.tracking_code}" in dashboard
+    listing = client.get("/admin/cases/notifications/").content.decode()
+    assert case.tracking_code in listing
+    assert not CaseNotification.objects.filter(
+        recipient=demo_users["chief"], read_at__isnull=True
+    ).exists()
+    assert "0 条未读" in client.get("/admin/").content.decode()
+    # Nobody reads another person's messages.
+    client.force_login(demo_users["centre"])
+    assert case.tracking_code not in client.get("/admin/cases/notifications/").content.decode()
