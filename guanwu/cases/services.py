@@ -519,6 +519,17 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
     _event(case, "rated", None, _clean_text(comment, 1_000), rating=rating)
     if rating in DISSATISFIED:
         _event(case, "reopened", None, _("来件人不满意，转单位负责人复核。"))
+        from . import notify
+        from .permissions import reply_approvers
+
+        notify.staff(
+            case,
+            reply_approvers(case),
+            kind="dissatisfied",
+            key=str(rating),
+            subject=_("来件人不满意，请复核：%(code)s %(kind)s")
+            % {"code": case.tracking_code, "kind": case.get_kind_display()},
+        )
     return case
 
 

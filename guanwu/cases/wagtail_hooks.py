@@ -143,3 +143,11 @@ def add_case_panel(request: Any, panels: list[Any]) -> None:
             return {"unread_count": unread.count(), "latest": list(unread[:8])}
 
     panels.append(CaseMessagesPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def case_admin_css() -> str:
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-cases.css"))

@@ -248,8 +248,10 @@ def _load_users(report: LoadReport, password: str) -> dict[str, Any]:
             user_model,
             {"username": username},
             {
-                "first_name": name[1:],
-                "last_name": name[:1],
+                # Chinese names read surname first; Django's get_full_name() puts first_name
+                # first, so the whole name goes there (Wagtail shows it as written).
+                "first_name": name,
+                "last_name": "",
                 "email": f"{username}@demo.invalid",
                 "is_staff": is_admin,
                 "is_superuser": is_admin,

@@ -72,6 +72,12 @@ def test_submit_read_the_reply_and_rate(demo, client, demo_users):
     case.refresh_from_db()
     assert case.rating == 2 and case.status == Status.IN_PROGRESS  # dissatisfied reopens
     assert case.events.filter(action="reopened").exists()
+    # The unit head is asked to review it.
+    from guanwu.cases.models import CaseNotification
+    from guanwu.cases.permissions import reply_approvers
+
+    asked = {n.recipient for n in CaseNotification.objects.filter(case=case, kind="dissatisfied")}
+    assert asked and asked == set(reply_approvers(case))
 
 
 def test_double_submission_gives_one_case(demo, client):
