@@ -332,9 +332,8 @@ def _lock_all(cases: Any) -> list[Case]:
     return list(cases.select_for_update().order_by("pk"))
 
 
-@transaction.atomic
-def case_approve_reply(*, reply: CaseReply, user: Any) -> CaseReply:
-    """The handling unit head approves a drafted reply; it is then sent (seed 四.五)."""
+def _pending_for_head(reply: CaseReply, user: Any) -> Case:
+    """Lock the reply's case; the reply must still await approval and ``user`` head the unit."""
     from .permissions import user_can_approve_reply
 
     case = _lock(reply.case)
@@ -343,6 +342,13 @@ def case_approve_reply(*, reply: CaseReply, user: Any) -> CaseReply:
         raise CaseError(_("这份答复不在待审核状态。"))
     if not user_can_approve_reply(user, case):
         raise PermissionDenied(_("答复须经主办单位负责人审核。"))
+    return case
+
+
+@transaction.atomic
+def case_approve_reply(*, reply: CaseReply, user: Any) -> CaseReply:
+    """The handling unit head approves a drafted reply; it is then sent (seed 四.五)."""
+    case = _pending_for_head(reply, user)
     if case.status == Status.CLOSED:
         raise CaseError(_("已办结的事项不能再答复。"))
     log_event(case, "reply_approved", user, reply=reply.pk)
@@ -353,16 +359,9 @@ def case_approve_reply(*, reply: CaseReply, user: Any) -> CaseReply:
 @transaction.atomic
 def case_reject_reply(*, reply: CaseReply, user: Any, note: str) -> CaseReply:
     """Send a drafted reply back to its author with the head's remarks."""
-    from .permissions import user_can_approve_reply
-
     if not (note or "").strip():
         raise CaseError({"note": _("退回必须说明修改意见。")})
-    case = _lock(reply.case)
-    reply.refresh_from_db()
-    if not reply.pending:
-        raise CaseError(_("这份答复不在待审核状态。"))
-    if not user_can_approve_reply(user, case):
-        raise PermissionDenied(_("答复须经主办单位负责人审核。"))
+    case = _pending_for_head(reply, user)
     reply.rejected_at = timezone.now()
     reply.rejection_note = note.strip()[:500]
     reply.save(update_fields=["rejected_at", "rejection_note"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,10 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .enums import CaseKind
+from .enums import CaseKind, Channel
 from .forms import AddInformationForm, PublicCaseForm, RatingForm, TrackForm
+from .intake import submit_public_form
 from .models import Case
-from .throttle import too_many_submissions
 
 # Lazy: the module is imported once, the help is shown in each visitor's language (the
 # kiosk uses it too).
@@ -48,38 +47,28 @@ def new_case_kind(request: HttpRequest, kind: str) -> HttpResponse:
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["website"]:
-            form.add_error(None, _("提交未被接受。"))
-        elif too_many_submissions(request):
-            form.add_error(None, _("提交过于频繁，请一分钟后再试。"))
+        submission, status = submit_public_form(
+            request,
+            form,
+            kind=kind,
+            channel=Channel.WEB,
+            email=data["email"],
+            units=[data["unit"]] if data["unit"] else [],
+            attachments=data["attachments"],
+        )
+        if submission is not None:
+            return render(
+                request,
+                "cases/receipt.html",
+                {
+                    "case": submission.case,
+                    "password": submission.password,
+                    "attachments": list(submission.case.attachments.all()),
+                },
+            )
+        if status == 429:
             context["files_dropped"] = bool(request.FILES)
             return render(request, "cases/form.html", context, status=429)
-        else:
-            try:
-                submission = services.case_submit_public(
-                    kind=kind,
-                    title=data["title"],
-                    body=data["body"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    units=[data["unit"]] if data["unit"] else [],
-                    channel="web",
-                    idempotency_key=f"web:{data['token']}",
-                    attachments=data["attachments"],
-                )
-            except ValidationError as exc:  # a CaseError, or an attachment refused again
-                form.add_error(None, " ".join(exc.messages))
-            else:
-                return render(
-                    request,
-                    "cases/receipt.html",
-                    {
-                        "case": submission.case,
-                        "password": submission.password,
-                        "attachments": list(submission.case.attachments.all()),
-                    },
-                )
     # A browser never sends chosen files again with a form shown a second time.
     context["files_dropped"] = bool(form.errors and request.FILES)
     return render(request, "cases/form.html", context, status=400 if form.errors else 200)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +22,7 @@ import segno
 
 from guanwu.cases import services as case_services
 from guanwu.cases.enums import CaseKind, Channel
-from guanwu.cases.throttle import too_many_submissions
+from guanwu.cases.intake import submit_public_form
 from guanwu.cases.views import KIND_HELP
 from guanwu.disclosure import selectors
 from guanwu.disclosure.models import CategoryPage, SubItem
@@ -176,27 +175,9 @@ def case_form(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            if data["website"]:
-                form.add_error(None, _("提交未被接受。"))
-            elif too_many_submissions(request, bucket="kiosk-intake"):
-                form.add_error(None, _("提交过于频繁，请一分钟后再试。"))
-                status = 429
-            else:
-                try:
-                    submission = case_services.case_submit_public(
-                        kind=kind,
-                        title=data["title"],
-                        body=data["body"],
-                        name=data["name"],
-                        phone=data["phone"],
-                        channel=Channel.KIOSK,
-                        idempotency_key=f"kiosk:{data['token']}",
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, " ".join(exc.messages))
-                else:
-                    return _case_receipt(request, submission, settings)
+            submission, status = submit_public_form(request, form, kind=kind, channel=Channel.KIOSK)
+            if submission is not None:
+                return _case_receipt(request, submission, settings)
     return _render(
         request, "portal/kiosk/case_form.html", context, settings=settings, status=status
     )
