@@ -493,6 +493,18 @@ def case_add_information(*, case: Case, text: str) -> CaseEvent:
     event = _event(case, "asker_added", None, text)
     if case.status == Status.PAUSED:
         case_resume(case=case, user=None)
+    from . import notify
+    from .permissions import reply_approvers
+
+    # Whoever is working on it hears of it: the handler, else the unit's heads.
+    people = [case.handler] if case.handler_id else reply_approvers(case)
+    notify.staff(
+        case,
+        [*people, case.first_contact],
+        kind="asker_added",
+        key=str(event.pk),
+        subject=_("来件人补充了内容：%(code)s") % {"code": case.tracking_code},
+    )
     return event
 
 

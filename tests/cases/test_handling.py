@@ -360,3 +360,14 @@ def test_staff_read_their_case_messages_on_the_dashboard_and_the_list(section, d
     # Nobody reads another person's messages.
     client.force_login(demo_users["centre"])
     assert case.tracking_code not in client.get("/admin/cases/notifications/").content.decode()
+
+
+def test_information_added_by_the_asker_reaches_the_handler(section, demo_users):
+    case = services.case_submit_public(kind="consultation", body="问", units=[section]).case
+    services.case_assign(case=case, user=demo_users["chief"], handler=demo_users["liaison"])
+    services.case_pause(case=case, user=demo_users["liaison"], reason="请补充报关单号")
+    services.case_add_information(case=case, text="报关单号 0203 2026 0000 1234")
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+    told = CaseNotification.objects.filter(case=case, kind="asker_added")
+    assert [n.recipient for n in told] == [demo_users["liaison"]]
