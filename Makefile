@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 
 # Debian packages: Noto CJK for the PDFs, gettext to compile translations; the tests also
 # drive Debian's Chromium, read PDFs back with poppler and run axe-core (npm) in the browser.
-RUN_DEBS := fonts-noto-cjk gettext
+RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
 .PHONY: help

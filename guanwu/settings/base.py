@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "guanwu.disclosure",
     "guanwu.cases",
     "guanwu.calendar",
+    "guanwu.printing",
     "guanwu.portal",
     "guanwu.api",
     "guanwu.demo",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -154,6 +156,15 @@ MEDIA_ROOT = VAR_DIR / "media"
 # A submission carries at most 5 files (cases.attachments); refuse absurd multipart bodies
 # before they are parsed.
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Background work (django-tasks). "default" runs a task right after the transaction commits,
+# in the same process (short jobs: e-mails). "background" stores it in the database for a
+# worker (`manage.py db_worker --backend background`, started by `make run`): PDF builds take
+# seconds to minutes and never run inside a request.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 GUANWU_CASE_FILES_ROOT = env_str("GUANWU_CASE_FILES_ROOT", str(VAR_DIR / "case-files"))
 # Text messages to askers: a dotted path to a class with ``send(number, text) -> str``.
 # The default only logs (masked number, length); plug in the carrier's gateway here.

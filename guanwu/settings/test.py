@@ -24,3 +24,9 @@ GUANWU_PAGE_CACHE_SECONDS = 0
 GUANWU_DEMO_CASES = False
 # Attachments of tests go to a throwaway folder, never into the developer's var/.
 GUANWU_CASE_FILES_ROOT = str(Path(tempfile.gettempdir()) / "guanwu-test-case-files")
+# Tests run background tasks at once, in the test's own thread (tests/printing also drives the
+# database backend and its worker).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
