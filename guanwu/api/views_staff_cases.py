@@ -167,6 +167,7 @@ class StaffCaseList(APIView):
             OpenApiParameter("kind", str),
             OpenApiParameter("status", str),
             OpenApiParameter("overdue", bool),
+            OpenApiParameter("escalated", bool, description="超期升级督办中的事项"),
             OpenApiParameter("level", str),
             OpenApiParameter("page", int),
         ],
@@ -190,6 +191,8 @@ class StaffCaseList(APIView):
             cases = cases.filter(level=params["level"])
         if params.get("overdue", "").lower() in ("true", "1"):
             cases = cases.overdue(timezone.localdate())
+        if params.get("escalated", "").lower() in ("true", "1"):
+            cases = cases.filter(escalated_to__isnull=False, status__in=OPEN_STATUSES)
         try:
             page = max(int(params.get("page") or 1), 1)
         except ValueError as exc:

@@ -27,7 +27,18 @@ from .sms import is_mobile, mask_number, send_sms
 
 # Timeline actions the first-contact owner hears about.
 PROGRESS_ACTIONS = frozenset(
-    {"route", "transfer", "reply", "close", "extend", "pause", "resume", "escalate", "merge"}
+    {
+        "route",
+        "transfer",
+        "reply",
+        "close",
+        "extend",
+        "pause",
+        "resume",
+        "escalate",
+        "merge",
+        "merged_into",
+    }
 )
 
 
@@ -150,6 +161,7 @@ ACTION_LABELS = {
     "route": gettext_lazy("分派"),
     "transfer": gettext_lazy("转办"),
     "reply": gettext_lazy("答复"),
+    "note": gettext_lazy("内部记录"),
     "reply_drafted": gettext_lazy("答复待审核"),
     "reply_approved": gettext_lazy("答复审核通过"),
     "reply_rejected": gettext_lazy("答复退回修改"),

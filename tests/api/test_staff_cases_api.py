@@ -228,3 +228,17 @@ def test_approve_reject_merge_and_assign_through_the_api(demo_users):
         f"/api/v1/staff/cases/{primary.pk}/assign/", {"handler": "office"}, format="json"
     )
     assert outsider.status_code == 400
+
+
+def test_the_escalated_filter_lists_open_escalated_cases(demo_users):
+    from guanwu.cases.reminders import escalate_overdue
+
+    section = Unit.objects.get(code="HH-XG-ZHYW")
+    late = case_submit_public(kind="consultation", body="超期", units=[section]).case
+    on_time = case_submit_public(kind="consultation", body="未超期", units=[section]).case
+    Case.objects.filter(pk=late.pk).update(deadline=late.received_on.replace(year=2025))
+    escalate_overdue(late.received_on)
+    listing = api(demo_users["office"]).get("/api/v1/staff/cases/?escalated=true").json()
+    codes = {c["tracking_code"]: c for c in listing["results"]}
+    assert late.tracking_code in codes and on_time.tracking_code not in codes
+    assert codes[late.tracking_code]["escalated_to"] == "HH-XG"
