@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 # Debian packages: Noto CJK for the PDFs, gettext to compile translations; the tests also
 # drive Debian's Chromium, read PDFs back with poppler and run axe-core (npm) in the browser.
 RUN_DEBS := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils zbar-tools
 
 .PHONY: help
 help: ## List the targets
@@ -45,9 +45,14 @@ run: prepare ## Install, migrate, load the demo and serve on 127.0.0.1:$(PORT) w
 	@echo "  directory      http://$(HOST):$(PORT)/directory/"
 	@echo "  staff admin    http://$(HOST):$(PORT)/admin/"
 	@echo "  API            http://$(HOST):$(PORT)/api/v1/units/  (docs: /api/v1/docs/)"
-	@echo "  demo logins    admin office supervision legal centre liaison chief division"
+	@echo "  demo logins    admin office supervision legal centre liaison chief division supervisor centrehead"
 	@echo "  password       $${GUANWU_DEMO_PASSWORD:-guanwu-demo}"
+	@echo "  background     one db_worker builds the printed editions requested in the admin"
 	@echo ""
+# The worker runs the "background" tasks (django-tasks database backend) for as long as
+# gunicorn serves: the trap stops it, and waits for a build under way, when gunicorn exits.
+	$(MANAGE) db_worker --backend background --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn guanwu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --timeout 60
 

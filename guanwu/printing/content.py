@@ -42,6 +42,8 @@ class Collected:
     title: str
     context: dict[str, Any]
     objects: list[Printed]
+    # A remark for the build message (a board that needs more than one sheet, say).
+    note: str = ""
 
 
 class Builder(Protocol):

@@ -20,7 +20,13 @@ class Rendered:
 def render_pdf(template_name: str, context: dict[str, Any]) -> Rendered:
     """Render ``template_name`` with ``context`` and lay it out as a PDF."""
     import weasyprint  # imported here: it loads Pango, which only the printing paths need
+    from weasyprint.urls import URLFetcher
 
     html = render_to_string(template_name, context)
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    # Everything a printed document shows is in the page itself (inline CSS, inline SVG QR
+    # codes, data: URIs): never fetch a file or a network address named in content.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+    document = weasyprint.HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher
+    ).render()
     return Rendered(pdf=document.write_pdf(), page_count=len(document.pages), html=html)

@@ -108,7 +108,8 @@ def build(edition: Edition, progress: Progress | None = None) -> Edition:
         rendered = render_pdf(collected.template, collected.context)
         _set(edition, progress, 90, _("正在保存"))
         _store(edition, collected, rendered.pdf, rendered.page_count)
-        _set(edition, progress, 100, _("已生成，共 %(n)d 页") % {"n": rendered.page_count})
+        done = _("已生成，共 %(n)d 页") % {"n": rendered.page_count}
+        _set(edition, progress, 100, f"{done}{collected.note}")
     except Exception as exc:
         Edition.objects.filter(pk=edition.pk).update(
             state=BuildState.FAILED, message=str(exc)[:500]

@@ -18,12 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from wagtail.models import Site
 
-import segno
-
 from guanwu.cases import services as case_services
 from guanwu.cases.enums import CaseKind, Channel
 from guanwu.cases.intake import submit_public_form
 from guanwu.cases.views import KIND_HELP
+from guanwu.core.qr import qr_svg
 from guanwu.disclosure import selectors
 from guanwu.disclosure.models import CategoryPage, SubItem
 from guanwu.organization.selectors import public_contact_lines
@@ -200,20 +199,6 @@ def _case_receipt(
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def qr_svg(url: str, title: str = "") -> str:
-    """The QR code of ``url`` as inline SVG, made here (nothing is fetched from elsewhere)."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        dark="#000",
-        light="#fff",
-        svgclass="k-qr-code",
-        title=title or _("手机扫码继续阅读"),
-    )
 
 
 def _site_url(request: HttpRequest, path: str) -> str:
