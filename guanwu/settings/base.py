@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "guanwu.cases",
     "guanwu.calendar",
     "guanwu.printing",
+    "guanwu.oversight",
     "guanwu.portal",
     "guanwu.api",
     "guanwu.demo",
