@@ -16,11 +16,7 @@ from . import admin_actions, admin_channels, admin_circulars, admin_evaluation  
 oversight_menu = Menu(register_hook_name="register_oversight_menu_item", construct_hook_name=None)
 
 
-class OversightMenuItem(SubmenuMenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return bool(self.menu.menu_items_for_request(request))
-
-
 @hooks.register("register_admin_menu_item")
 def register_oversight_menu() -> Any:
-    return OversightMenuItem(_("督办落实"), oversight_menu, icon_name="tasks", order=170)
+    # Shown when at least one of its items is shown to the user (SubmenuMenuItem.is_shown).
+    return SubmenuMenuItem(_("督办落实"), oversight_menu, icon_name="tasks", order=170)
