@@ -449,7 +449,8 @@ def case_resume(*, case: Case, user: Any) -> Case:
 
 def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
     """After the calendar of ``years`` changed: every open case whose span touches them gets
-    its deadline counted again (received date + limit + the working days spent paused)."""
+    its deadline counted again (received or reopened date + limit + the working days spent
+    paused + extensions)."""
     calendar = load_calendar()
     cases = Case.objects.open()
     if years is not None:
@@ -457,12 +458,15 @@ def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
         cases = [c for c in cases if touched & set(range(c.received_on.year, c.deadline.year + 1))]
     changed = 0
     for case in cases:
-        waited = sum(
-            int(e.data.get("waited_workdays", 0)) for e in case.events.filter(action="resume")
-        )
-        extra = sum(int(e.data.get("days", 0)) for e in case.events.filter(action="extend"))
+        # The clock starts at receipt, or again when a dissatisfied rating reopened the case.
+        events = list(case.events.filter(action__in=["resume", "extend", "reopened"]))
+        reopened = [e for e in events if e.action == "reopened"]
+        start = timezone.localdate(reopened[-1].at) if reopened else case.received_on
+        since = [e for e in events if not reopened or e.at >= reopened[-1].at]
+        waited = sum(int(e.data.get("waited_workdays", 0)) for e in since if e.action == "resume")
+        extra = sum(int(e.data.get("days", 0)) for e in since if e.action == "extend")
         deadline = add_workdays(
-            add_workdays(case.received_on, DeadlinePolicy.limit_for(case.kind), calendar),
+            add_workdays(start, DeadlinePolicy.limit_for(case.kind), calendar),
             waited + extra,
             calendar,
         )
@@ -523,13 +527,21 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
     case.rating = rating
     fields = ["rating"]
     if rating in DISSATISFIED:
+        # The unit head's review gets a limit of its own, counted from today.
         case.status = Status.IN_PROGRESS
         case.closed_at = None
-        fields += ["status", "closed_at"]
+        case.deadline = deadline_for(case.kind, timezone.localdate())
+        fields += ["status", "closed_at", "deadline"]
     case.save(update_fields=fields)
     _event(case, "rated", None, _clean_text(comment, 1_000), rating=rating)
     if rating in DISSATISFIED:
-        _event(case, "reopened", None, _("来件人不满意，转单位负责人复核。"))
+        _event(
+            case,
+            "reopened",
+            None,
+            _("来件人不满意，转单位负责人复核。"),
+            deadline=case.deadline.isoformat(),
+        )
         from . import notify
         from .permissions import reply_approvers
 

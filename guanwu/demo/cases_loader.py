@@ -13,7 +13,7 @@ from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays
 from guanwu.cases import notify, reminders, services
 from guanwu.cases.enums import CaseKind, Channel
-from guanwu.cases.models import Case, DeadlinePolicy
+from guanwu.cases.models import Case, CaseEvent, CaseReply, DeadlinePolicy
 from guanwu.cases.permissions import reply_approvers
 from guanwu.organization.models import Unit
 
@@ -43,6 +43,28 @@ def load_demo_cases(users: dict[str, Any], report: Any) -> None:
         return
     with notify.muted():
         _load(users, report)
+
+
+def _at(
+    day: datetime.date, rng: random.Random, hours: tuple[int, int] = (8, 17)
+) -> datetime.datetime:
+    """A time of day within office hours on ``day``, in the district's time zone."""
+    moment = datetime.time(rng.randrange(*hours), rng.randrange(60))
+    return timezone.make_aware(datetime.datetime.combine(day, moment))
+
+
+def _backdate_answer(case: Case, rng: random.Random, calendar: Any, today: datetime.date) -> None:
+    """The demo answers within the limit mostly, a few days late sometimes: the reply and the
+    closing carry the day they would have happened, not the day the demo was loaded."""
+    limit = DeadlinePolicy.limit_for(case.kind)
+    day = min(add_workdays(case.received_on, rng.randint(1, limit + 3), calendar), today)
+    answered = max(_at(day, rng), case.received_at + datetime.timedelta(minutes=5))
+    CaseReply.objects.filter(case=case).update(created_at=answered, sent_at=answered)
+    CaseReply.objects.filter(case=case, approved_by__isnull=False).update(approved_at=answered)
+    Case.objects.filter(pk=case.pk).update(replied_at=answered, closed_at=answered)
+    CaseEvent.objects.filter(case=case).exclude(action__in=["received", "route"]).update(
+        at=answered
+    )
 
 
 def _reply(case: Case, author: Any, rng: random.Random) -> bool:
@@ -95,13 +117,18 @@ def _load(users: dict[str, Any], report: Any) -> None:
         # Spread the receipts over the last 120 days, deadlines counted in working days.
         received = today - datetime.timedelta(days=rng.randrange(0, 120))
         deadline = add_workdays(received, DeadlinePolicy.limit_for(kind), calendar)
-        Case.objects.filter(pk=case.pk).update(received_on=received, deadline=deadline)
+        received_at = _at(received, rng)
+        Case.objects.filter(pk=case.pk).update(
+            received_on=received, received_at=received_at, deadline=deadline
+        )
+        CaseEvent.objects.filter(case=case).update(at=received_at)
         case.refresh_from_db()
         handler = users["supervision"] if case.level == "supervision" else users["centre"]
         fate = rng.random()
         if fate < 0.45 or deadline < today - datetime.timedelta(days=30):
             if _reply(case, handler, rng):
                 services.case_close(case=case, user=handler)
+                _backdate_answer(case, rng, calendar, today)
                 if rng.random() < 0.5:
                     services.case_rate(
                         case=Case.objects.get(pk=case.pk),

@@ -71,6 +71,12 @@ def test_submit_read_the_reply_and_rate(demo, client, demo_users):
     assert "感谢您的评价" in rated
     case.refresh_from_db()
     assert case.rating == 2 and case.status == Status.IN_PROGRESS  # dissatisfied reopens
+    # The review has a limit of its own, counted from the day it was reopened.
+    from django.utils import timezone
+
+    from guanwu.cases.services import deadline_for
+
+    assert case.deadline == deadline_for(case.kind, timezone.localdate())
     assert case.events.filter(action="reopened").exists()
     # The unit head is asked to review it.
     from guanwu.cases.models import CaseNotification
