@@ -530,6 +530,7 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
         # The unit head's review gets a limit of its own, counted from today.
         case.status = Status.IN_PROGRESS
         case.closed_at = None
+        first_deadline = case.deadline
         case.deadline = deadline_for(case.kind, timezone.localdate())
         fields += ["status", "closed_at", "deadline"]
     case.save(update_fields=fields)
@@ -541,6 +542,7 @@ def case_rate(*, case: Case, rating: int, comment: str = "") -> Case:
             None,
             _("来件人不满意，转单位负责人复核。"),
             deadline=case.deadline.isoformat(),
+            previous=first_deadline.isoformat(),
         )
         from . import notify
         from .permissions import reply_approvers

@@ -132,6 +132,9 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
         from .cases_loader import load_demo_cases
 
         load_demo_cases(users, report)
+    from .oversight_loader import load_demo_oversight
+
+    load_demo_oversight(users, report)
     return report
 
 
