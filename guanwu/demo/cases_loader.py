@@ -6,6 +6,8 @@ import datetime
 import random
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +17,8 @@ from guanwu.cases import notify, reminders, services
 from guanwu.cases.enums import CaseKind, Channel
 from guanwu.cases.models import Case, CaseEvent, CaseReply, DeadlinePolicy
 from guanwu.cases.permissions import reply_approvers
-from guanwu.organization.models import Unit
+from guanwu.organization.enums import Role, UnitFunction, UnitKind
+from guanwu.organization.models import Staff, Unit
 
 DEMO_KEY = "demo-case-"
 COUNT = 300
@@ -67,7 +70,7 @@ def _backdate_answer(case: Case, rng: random.Random, calendar: Any, today: datet
     )
 
 
-def _reply(case: Case, author: Any, rng: random.Random) -> bool:
+def _reply(case: Case, author: Any, rng: random.Random, *, may_wait: bool = True) -> bool:
     """Reply as ``author``; a complaint's or report's draft is approved by a head when the
     demo has one for the unit (some stay awaiting approval). True when the asker has it."""
     reply = services.case_reply(
@@ -75,14 +78,55 @@ def _reply(case: Case, author: Any, rng: random.Random) -> bool:
     )
     if reply.pending:
         heads = reply_approvers(case)
-        if not heads or rng.random() < 0.15:
+        if not heads or (may_wait and rng.random() < 0.15):
             return False
         services.case_approve_reply(reply=reply, user=heads[0])
     return True
 
 
+# Every head of a unit has an account (without a password: only the demo logins sign in),
+# so replies to complaints are approved by the right head, as the rule requires.
+HEAD_TITLES = {"科长": Role.SECTION_CHIEF, "处长": Role.DIVISION_HEAD, "关长": Role.DIVISION_HEAD}
+BODY_ROLES = {
+    UnitFunction.SUPERVISION: Role.SUPERVISION,
+    UnitFunction.CENTRE: Role.CENTRE,
+    UnitFunction.OFFICE: Role.OFFICE,
+}
+# Cases received longer ago than this are answered in the demo, but one: the first such case
+# with a named asker is a deliberate gap (unanswered for more than three months, a single-veto
+# item of the inspection indicators; docs/oversight.md lists the demo's gaps).
+ANSWERED_AFTER_DAYS = 60
+
+
+def _head_accounts(report: Any) -> None:
+    user_model = get_user_model()
+    heads = Staff.objects.filter(title__in=HEAD_TITLES, user__isnull=True, is_active=True)
+    for staff in heads.select_related("unit__parent"):
+        user, created = user_model.objects.get_or_create(
+            username=f"head{staff.work_number}",
+            defaults={
+                "first_name": staff.name,
+                "email": f"head{staff.work_number}@demo.invalid",
+                "is_active": True,
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            report.count("User (unit head)", created=True)
+        division = staff.unit if staff.unit.kind == UnitKind.DIVISION else staff.unit.parent
+        roles = [HEAD_TITLES[staff.title]]
+        if division is not None and division.function in BODY_ROLES:
+            roles.append(BODY_ROLES[UnitFunction(division.function)])
+        user.groups.set(Group.objects.filter(name__in=[role.group_name for role in roles]))
+        staff.user = user
+        staff.save(update_fields=["user"])
+
+
 def _load(users: dict[str, Any], report: Any) -> None:
+    _head_accounts(report)
     rng = random.Random(20261127)
+    gap_left = False
     sections = list(Unit.objects.filter(kind="section").order_by("code"))
     today = timezone.localdate()
     calendar = load_calendar()
@@ -125,8 +169,11 @@ def _load(users: dict[str, Any], report: Any) -> None:
         case.refresh_from_db()
         handler = users["supervision"] if case.level == "supervision" else users["centre"]
         fate = rng.random()
-        if fate < 0.45 or deadline < today - datetime.timedelta(days=30):
-            if _reply(case, handler, rng):
+        old = received < today - datetime.timedelta(days=ANSWERED_AFTER_DAYS)
+        if old and not gap_left and case.has_contact:
+            gap_left = True  # the deliberate gap: received long ago, never answered
+        elif fate < 0.45 or old:
+            if _reply(case, handler, rng, may_wait=not old):
                 services.case_close(case=case, user=handler)
                 _backdate_answer(case, rng, calendar, today)
                 if rng.random() < 0.5:
