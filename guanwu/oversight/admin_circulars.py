@@ -52,7 +52,7 @@ def _require_viewer(request: HttpRequest) -> None:
 
 def _circular(pk: int) -> Circular:
     circular = Circular.objects.select_related("built_by").filter(pk=pk).first()
-    if circular is None or not circular.figures:
+    if circular is None:
         raise Http404(_("没有这期通报。"))
     return circular
 
@@ -91,11 +91,13 @@ def circular_new(request: HttpRequest) -> HttpResponse:
         form = CircularRequestForm(request.POST)
         if form.is_valid():
             try:
-                circular = circulars.build_circular(form.cleaned_data["period"], user=request.user)
+                circular = circulars.request_circular(
+                    form.cleaned_data["period"], user=request.user
+                )
             except ValidationError as exc:
                 form.add_error("period", exc)
             else:
-                messages.success(request, _("通报已生成。"))
+                messages.success(request, _("通报已提交后台生成，请稍后刷新本页。"))
                 return redirect("oversight_circular", pk=circular.pk)
     else:
         form = CircularRequestForm(initial={"period": request.GET.get("period") or _last_period()})
@@ -106,6 +108,10 @@ def circular_new(request: HttpRequest) -> HttpResponse:
 def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_viewer(request)
     circular = _circular(pk)
+    if not circular.figures:  # the first build has not finished yet
+        return TemplateResponse(
+            request, "oversight/admin/circular_pending.html", {"circular": circular}
+        )
     context = circulars.circular_context(circular)
     context.update(
         state=circulars.summary_state(circular),
@@ -143,6 +149,8 @@ def circular_publish(request: HttpRequest, pk: int) -> HttpResponse:
     circular = _circular(pk)
     if not circulars.user_can_publish_circular_summary(request.user):
         raise PermissionDenied
+    if not circular.figures:
+        raise Http404(_("这期通报还没有生成。"))
     try:
         circulars.publish_summary(circular, request.user)
     except ValidationError as exc:

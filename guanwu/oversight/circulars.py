@@ -33,6 +33,7 @@ from guanwu.cases.models import Case, CaseReply
 from guanwu.organization.enums import Role, UnitFunction, UnitKind
 from guanwu.organization.models import Staff, Unit
 from guanwu.organization.roles import user_has_role
+from guanwu.printing.enums import BuildState
 
 from . import stats
 from .enums import PeriodKind
@@ -415,6 +416,7 @@ def build_circular(period: str, user: Any = None) -> Circular:
         old_file = circular.pdf.name if circular.pdf else ""
         circular.kind, circular.start, circular.end = kind, start, end
         circular.figures = figures
+        circular.state, circular.message = BuildState.DONE, ""
         circular.built_by = user if getattr(user, "is_authenticated", False) else None
         circular.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
         # A random part in the name: the file is for staff until the summary is approved
@@ -426,6 +428,27 @@ def build_circular(period: str, user: Any = None) -> Circular:
         if old_file and old_file != circular.pdf.name:
             storage = circular.pdf.storage
             transaction.on_commit(lambda: storage.delete(old_file))
+    return circular
+
+
+def request_circular(period: str, user: Any = None) -> Circular:
+    """Queue the build of ``period`` for the background worker (``tasks.build_circular_task``)
+    and return its row: new and queued, or the existing one (its last PDF stays until the new
+    one is stored). Bad or future periods are refused here, in Chinese, before queueing."""
+    from .tasks import build_circular_task
+
+    kind, start, end = parse_period(period)
+    if start > timezone.localdate():
+        raise CircularError(_("该期间尚未开始，不能生成通报。"), code="future")
+    key = normalise_period(period)
+    with transaction.atomic():
+        circular, _created = Circular.objects.select_for_update().get_or_create(
+            period=key, defaults={"kind": kind, "start": start, "end": end}
+        )
+        circular.state, circular.message = BuildState.QUEUED, ""
+        circular.save(update_fields=["state", "message"])
+        user_id = user.pk if getattr(user, "is_authenticated", False) else None
+        transaction.on_commit(lambda: build_circular_task.enqueue(key, user_id))
     return circular
 
 

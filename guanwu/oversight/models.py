@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanwu.organization.models import ContactLine, Hall, Staff, Unit
+from guanwu.printing.enums import BuildState
 
 from .enums import ActionState, DeviceKind, DeviceState, DutyKind, PeriodKind, Severity
 
@@ -213,6 +214,11 @@ class Circular(models.Model):
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("截止日期"))
     figures = models.JSONField(_("统计数据"), default=dict)
+    # Built by a background worker (a PDF never renders inside a request): queued → done.
+    state = models.CharField(
+        _("状态"), max_length=16, choices=BuildState.choices, default=BuildState.DONE
+    )
+    message = models.CharField(_("说明"), max_length=500, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to="circulars/%Y/", blank=True, max_length=200)
     sha256 = models.CharField(max_length=64, blank=True)
     # The public summary is a disclosure page that goes out only after legal review (rule 1).

@@ -132,3 +132,19 @@ def run_oversight(date: str | None = None, mail: bool = True) -> dict[str, Any]:
     """The daily job through django-tasks; ``date`` is an ISO date (default: today)."""
     today = datetime.date.fromisoformat(date) if date else None
     return oversight_run(today, mail=mail)
+
+
+@task(backend="background")
+def build_circular_task(period: str, user_id: int | None = None) -> str:
+    """Build a circular's figures and PDF in the worker; a failure is kept on the row."""
+    from .circulars import build_circular
+    from .models import Circular
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    Circular.objects.filter(period=period).update(state="building")
+    try:
+        build_circular(period, user=user)
+    except Exception as exc:
+        Circular.objects.filter(period=period).update(state="failed", message=str(exc)[:500])
+        raise
+    return period

@@ -432,13 +432,23 @@ def test_admin_pages_only_for_the_office_and_the_supervision_office(
             assert Circular.objects.get(pk=circular.pk).public_page is None
 
 
-def test_admin_builds_shows_and_submits(march, demo_users, client):
+def test_admin_builds_shows_and_submits(
+    march, demo_users, client, django_capture_on_commit_callbacks
+):
     client.force_login(demo_users["office"])
     response = client.post(reverse("oversight_circular_new"), {"period": "2025-3"})
     assert response.status_code == 200
     assert "期间格式不正确" in response.content.decode()
-    response = client.post(reverse("oversight_circular_new"), {"period": "2025-03"})
+    # The request only queues the build; the worker (immediate in tests) runs it on commit.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("oversight_circular_new"), {"period": "2025-03"})
     circular = Circular.objects.get(period="2025-03")
+    assert circular.state == "queued" and not circular.pdf
+    assert "正在后台生成" in client.get(response["Location"]).content.decode()
+    for callback in queued:
+        callback()
+    circular.refresh_from_db()
+    assert circular.state == "done" and circular.pdf
     assert response.status_code == 302
     assert response["Location"] == reverse("oversight_circular", args=[circular.pk])
     page = client.get(response["Location"]).content.decode()
