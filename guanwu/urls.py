@@ -26,3 +26,9 @@ urlpatterns = [
     # Wagtail serves the page tree (the column home and, later, the disclosure items).
     path("", include(wagtail_urls)),
 ]
+
+# Chinese error pages with the request id; JSON under /api/ (guanwu/core/errors.py).
+handler400 = "guanwu.core.errors.bad_request"
+handler403 = "guanwu.core.errors.permission_denied"
+handler404 = "guanwu.core.errors.page_not_found"
+handler500 = "guanwu.core.errors.server_error"
