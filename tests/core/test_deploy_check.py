@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DROPPED = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "GUANWU_BEHIND_PROXY"}
+# What the test process may carry that a deployment does not: the browser tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this same process (xdist worker).
+DROPPED = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "GUANWU_BEHIND_PROXY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def run_in_production(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
