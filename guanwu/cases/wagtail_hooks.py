@@ -11,6 +11,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from guanwu.core.admin_menu import PermittedMenuItem
+
 from . import admin_views, attachment_views
 from .models import DeadlinePolicy, ReplyTemplate
 from .permissions import user_can_log_contacts
@@ -32,11 +34,6 @@ def register_admin_urls() -> list[Any]:
             "cases/notifications/", admin_views.my_notifications, name="cases_admin_notifications"
         ),
     ]
-
-
-class LogContactMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return user_can_log_contacts(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -79,8 +76,12 @@ def register_cases_menu() -> Any:
             icon_name="mail",
             order=58,
         ),
-        LogContactMenuItem(
-            _("登记来电来访"), reverse_lazy("cases_admin_new"), icon_name="plus", order=60
+        PermittedMenuItem(
+            _("登记来电来访"),
+            reverse_lazy("cases_admin_new"),
+            icon_name="plus",
+            order=60,
+            predicate=user_can_log_contacts,
         ),
     ]
     return SubmenuMenuItem(_("咨询投诉"), Menu(items=items), icon_name="mail", order=160)

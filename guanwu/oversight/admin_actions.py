@@ -31,6 +31,7 @@ from wagtail.admin.menu import MenuItem
 
 from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays
+from guanwu.core.admin_menu import PermittedMenuItem
 from guanwu.organization.enums import UnitKind
 from guanwu.organization.models import Unit
 
@@ -439,25 +440,23 @@ def register_admin_urls() -> list[Any]:
     ]
 
 
-class DashboardMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return actions.user_can_oversee(request.user)
-
-
-class ActionsMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return actions.user_can_view_actions(request.user)
-
-
 @hooks.register("register_oversight_menu_item")
 def register_dashboard_menu_item() -> MenuItem:
-    return DashboardMenuItem(
-        gettext_lazy("督办看板"), reverse_lazy("oversight_dashboard"), icon_name="view", order=10
+    return PermittedMenuItem(
+        gettext_lazy("督办看板"),
+        reverse_lazy("oversight_dashboard"),
+        icon_name="view",
+        order=10,
+        predicate=actions.user_can_oversee,
     )
 
 
 @hooks.register("register_oversight_menu_item")
 def register_actions_menu_item() -> MenuItem:
-    return ActionsMenuItem(
-        gettext_lazy("督办事项"), reverse_lazy("oversight_actions"), icon_name="tasks", order=20
+    return PermittedMenuItem(
+        gettext_lazy("督办事项"),
+        reverse_lazy("oversight_actions"),
+        icon_name="tasks",
+        order=20,
+        predicate=actions.user_can_view_actions,
     )

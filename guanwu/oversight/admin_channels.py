@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from guanwu.core.admin_menu import PermittedMenuItem
 from guanwu.organization.models import Hall, Staff, Unit
 
 from . import rosters
@@ -383,18 +384,9 @@ def register_channels_urls() -> list[Any]:
     ]
 
 
-class _PredicateMenuItem(MenuItem):
-    def __init__(self, *args: Any, predicate: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.predicate = predicate
-
-    def is_shown(self, request: Any) -> bool:
-        return bool(self.predicate(request.user))
-
-
 @hooks.register("register_oversight_menu_item")
 def roster_menu_item() -> MenuItem:
-    return _PredicateMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("值班安排"),
         reverse_lazy("oversight_channels_roster"),
         icon_name="date",
@@ -405,7 +397,7 @@ def roster_menu_item() -> MenuItem:
 
 @hooks.register("register_oversight_menu_item")
 def liaison_menu_item() -> MenuItem:
-    return _PredicateMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("联络员登记"),
         reverse_lazy("oversight_channels_liaisons"),
         icon_name="group",
@@ -416,7 +408,7 @@ def liaison_menu_item() -> MenuItem:
 
 @hooks.register("register_oversight_menu_item")
 def device_menu_item() -> MenuItem:
-    return _PredicateMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("大厅设施"),
         reverse_lazy("oversight_channels_devices"),
         icon_name="desktop",

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from guanwu.core.admin_menu import PermittedMenuItem
+
 from . import circulars
 from .models import Circular
 
@@ -176,13 +178,12 @@ def register_circular_urls() -> list[Any]:
     ]
 
 
-class CircularsMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return circulars.user_can_see_circulars(request.user)
-
-
 @hooks.register("register_oversight_menu_item")
 def register_circulars_menu_item() -> MenuItem:
-    return CircularsMenuItem(
-        gettext_lazy("通报"), reverse_lazy("oversight_circulars"), icon_name="doc-full", order=300
+    return PermittedMenuItem(
+        gettext_lazy("通报"),
+        reverse_lazy("oversight_circulars"),
+        icon_name="doc-full",
+        order=300,
+        predicate=circulars.user_can_see_circulars,
     )

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from guanwu.core.admin_menu import PermittedMenuItem
+
 from . import annual_report, evaluation
 from .models import AnnualReport, EvaluationWeights
 
@@ -321,18 +323,9 @@ def register_evaluation_urls() -> list[Any]:
     ]
 
 
-class _PredicateMenuItem(MenuItem):
-    def __init__(self, *args: Any, predicate: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.predicate = predicate
-
-    def is_shown(self, request: Any) -> bool:
-        return bool(self.predicate(request.user))
-
-
 @hooks.register("register_oversight_menu_item")
 def evaluation_menu_item() -> MenuItem:
-    return _PredicateMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("年度考核"),
         reverse_lazy("oversight_evaluation"),
         icon_name="crosshairs",
@@ -343,7 +336,7 @@ def evaluation_menu_item() -> MenuItem:
 
 @hooks.register("register_oversight_menu_item")
 def annual_report_menu_item() -> MenuItem:
-    return _PredicateMenuItem(
+    return PermittedMenuItem(
         gettext_lazy("年度报告"),
         reverse_lazy("oversight_annual_reports"),
         icon_name="doc-full",

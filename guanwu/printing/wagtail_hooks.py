@@ -6,7 +6,9 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+from guanwu.core.admin_menu import PermittedMenuItem
 
 from . import admin_views
 from .permissions import user_can_build_editions, user_can_see_editions
@@ -36,25 +38,23 @@ def register_admin_urls() -> list[Any]:
     ]
 
 
-class EditionsMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return user_can_see_editions(request.user)
-
-
-class NewEditionMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return user_can_build_editions(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_printing_menu() -> Any:
     # An empty submenu is not shown, so people without printing work do not see "印刷版".
     items = [
-        EditionsMenuItem(
-            _("版次列表"), reverse_lazy("printing_admin_editions"), icon_name="list-ul", order=10
+        PermittedMenuItem(
+            _("版次列表"),
+            reverse_lazy("printing_admin_editions"),
+            icon_name="list-ul",
+            order=10,
+            predicate=user_can_see_editions,
         ),
-        NewEditionMenuItem(
-            _("生成新版次"), reverse_lazy("printing_admin_new"), icon_name="plus", order=20
+        PermittedMenuItem(
+            _("生成新版次"),
+            reverse_lazy("printing_admin_new"),
+            icon_name="plus",
+            order=20,
+            predicate=user_can_build_editions,
         ),
     ]
     return SubmenuMenuItem(_("印刷版"), Menu(items=items), icon_name="doc-empty-inverse", order=170)

@@ -2,89 +2,31 @@
 
 from __future__ import annotations
 
-import logging
-import shutil
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext_lazy
 
-from guanwu.organization.models import Unit
-from guanwu.printing import services
-from guanwu.printing.enums import DEFAULT_SIZE, SIZES, EditionKind
-from guanwu.printing.progress import terminal_progress
+from guanwu.printing.enums import EditionKind
+from guanwu.printing.management.edition_command import EditionCommand
 
 
-class Command(BaseCommand):
+class Command(EditionCommand):
     help = "Build a new edition of the handbook (categories 2-4) for the district or one unit."
+    kind = EditionKind.HANDBOOK
+    size_help = "Paper size: A4 (default) or A5."
+    kind_noun = gettext_lazy("手册")
+    not_live_verb = gettext_lazy("编印手册")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--unit", help="Unit code, e.g. HH-XG; the whole district when left out."
         )
-        parser.add_argument(
-            "--size",
-            default=DEFAULT_SIZE[EditionKind.HANDBOOK],
-            help="Paper size: A4 (default) or A5.",
-        )
-        parser.add_argument("--output", help="Also copy the PDF to this file or directory.")
+        self.add_size_and_output(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        unit = self._unit(options["unit"])
-        size = (options["size"] or "").strip().upper()
-        allowed = SIZES[EditionKind.HANDBOOK]
-        if size not in allowed:
-            raise CommandError(
-                _("纸张尺寸“%(size)s”无效，手册只能用：%(sizes)s。")
-                % {"size": options["size"], "sizes": "、".join(allowed)}
-            )
-        # The progress bar replaces WeasyPrint's own log line per laid-out page.
-        weasyprint_log = logging.getLogger("weasyprint.progress")
-        level = weasyprint_log.level
-        weasyprint_log.setLevel(logging.WARNING)
-        try:
-            edition = services.build_edition(
-                kind=EditionKind.HANDBOOK,
-                unit=unit,
-                size=size,
-                progress=terminal_progress(self.stderr),
-            )
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from exc
-        finally:
-            weasyprint_log.setLevel(level)
-
-        self.stdout.write(
-            _("%(title)s 第 %(number)d 版") % {"title": edition.title, "number": edition.number}
-        )
-        self.stdout.write(_("页数：%(n)d") % {"n": edition.page_count})
-        self.stdout.write(f"SHA-256：{edition.sha256}")
-        self.stdout.write(_("文件：%(where)s") % {"where": self._where(edition.pdf)})
-        if options["output"]:
-            target = Path(options["output"])
-            if target.is_dir():
-                target = target / Path(edition.pdf.name).name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with edition.pdf.open("rb") as source, target.open("wb") as copy:
-                shutil.copyfileobj(source, copy)
-            self.stdout.write(_("已复制到：%(path)s") % {"path": target})
-
-    def _unit(self, code: str | None) -> Unit | None:
-        if not code:
-            return None
-        unit = Unit.objects.filter(code=code.strip().upper()).first()
-        if unit is None:
-            raise CommandError(_("没有代码为“%(code)s”的单位。") % {"code": code})
-        if not unit.live:
-            raise CommandError(_("单位“%(name)s”尚未公开，不能编印手册。") % {"name": unit.name})
-        return unit
-
-    @staticmethod
-    def _where(pdf: Any) -> str:
-        """The file's path where the storage has one, else its name in the storage."""
-        try:
-            return pdf.path
-        except NotImplementedError:
-            return pdf.name
+        unit = self.live_unit(options["unit"]) if options["unit"] else None
+        size = self.checked_size(options["size"])
+        edition = self.build(unit=unit, hall=None, size=size)
+        self.report(edition)
+        self.copy_to(edition, options["output"])
