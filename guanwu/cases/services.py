@@ -299,33 +299,37 @@ def case_reply(*, case: Case, user: Any, body: str, public: bool = True) -> Case
 
 def _send_reply(reply: CaseReply, approver: Any = None) -> None:
     """Deliver a reply: on the tracking page, by e-mail/SMS, and to every merged asker."""
-    from . import notify
-
     now = timezone.now()
     reply.sent_at = now
     if approver is not None:
         reply.approved_by, reply.approved_at = approver, now
     reply.save(update_fields=["sent_at", "approved_by", "approved_at"])
-    targets = [reply.case, *_lock_all(reply.case.merged_cases.exclude(status=Status.CLOSED))]
-    for case in targets:
-        if case.pk == reply.case_id:
-            delivered = reply
-        else:
-            delivered = CaseReply.objects.create(
-                case=case,
-                body=reply.body,
-                public=True,
-                author=reply.author,
-                sent_at=now,
-                approved_by=reply.approved_by,
-                approved_at=reply.approved_at,
-                source=reply,
-            )
-        case.status = Status.REPLIED
-        case.replied_at = now
-        case.save(update_fields=["status", "replied_at"])
-        log_event(case, "reply", reply.author, public=True, reply=delivered.pk)
-        notify.reply_sent(delivered)
+    _deliver(reply, reply.case, now)
+    for duplicate in _lock_all(reply.case.merged_cases.exclude(status=Status.CLOSED)):
+        _deliver(reply, duplicate, now)
+
+
+def _deliver(reply: CaseReply, case: Case, now: datetime.datetime) -> None:
+    """``reply`` reaches the asker of ``case``: its own case, or a copy for a merged one."""
+    from . import notify
+
+    delivered = reply
+    if case.pk != reply.case_id:
+        delivered = CaseReply.objects.create(
+            case=case,
+            body=reply.body,
+            public=True,
+            author=reply.author,
+            sent_at=now,
+            approved_by=reply.approved_by,
+            approved_at=reply.approved_at,
+            source=reply,
+        )
+    case.status = Status.REPLIED
+    case.replied_at = now
+    case.save(update_fields=["status", "replied_at"])
+    log_event(case, "reply", reply.author, public=True, reply=delivered.pk)
+    notify.reply_sent(delivered)
 
 
 def _lock_all(cases: Any) -> list[Case]:
@@ -625,23 +629,7 @@ def case_merge(*, primary: Case, duplicates: Iterable[Case], user: Any, reason: 
     # Replies already sent on the primary reach the askers who join now.
     for reply in primary.replies.filter(public=True, sent_at__isnull=False, source__isnull=True):
         for duplicate in merged:
-            copy = CaseReply.objects.create(
-                case=duplicate,
-                body=reply.body,
-                public=True,
-                author=reply.author,
-                sent_at=timezone.now(),
-                approved_by=reply.approved_by,
-                approved_at=reply.approved_at,
-                source=reply,
-            )
-            duplicate.status = Status.REPLIED
-            duplicate.replied_at = copy.sent_at
-            duplicate.save(update_fields=["status", "replied_at"])
-            log_event(duplicate, "reply", reply.author, public=True, reply=copy.pk)
-            from . import notify
-
-            notify.reply_sent(copy)
+            _deliver(reply, duplicate, timezone.now())
     return primary
 
 
