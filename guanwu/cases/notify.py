@@ -137,9 +137,14 @@ def staff(
 def first_contact_progress(event: CaseEvent) -> None:
     """Rule 5: the first-contact owner hears of each step until the asker has an answer."""
     case = event.case
-    owner = case.first_contact
-    if owner is None or event.action not in PROGRESS_ACTIONS or event.actor_id == owner.pk:
+    # Every timeline step passes here: decide from ids before loading the owner.
+    if (
+        event.action not in PROGRESS_ACTIONS
+        or case.first_contact_id is None
+        or event.actor_id == case.first_contact_id
+    ):
         return
+    owner = case.first_contact
     subject = _("首问事项 %(code)s 有新进展：%(action)s") % {
         "code": case.tracking_code,
         "action": action_label(event.action),
