@@ -32,14 +32,11 @@ from guanwu.organization.enums import Role, UnitFunction, UnitKind
 from guanwu.organization.models import Unit
 
 from . import notify
-from .enums import Level, Status
+from .enums import Level
 from .models import Case, CaseEvent, CaseNotification
 from .permissions import CONFIDENTIAL_KINDS
 from .selectors import due_soon_limit
 from .services import log_event
-
-# The clock runs only for these: a paused case waits for the asker (补充材料).
-RUNNING_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS)
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -70,7 +67,7 @@ class ReminderSummary:
 def _running() -> QuerySet[Case]:
     # status IN (...) plus a deadline range: the scan uses the (status, deadline) index.
     return (
-        Case.objects.filter(status__in=RUNNING_STATUSES, merged_into__isnull=True)
+        Case.objects.running()
         .select_related(
             "responsible_unit__parent", "escalated_to__parent", "handler", "first_contact"
         )

@@ -47,11 +47,7 @@ def workspace_cases(
     if filters.get("overdue"):
         cases = cases.overdue(today)
     if filters.get("due_soon"):
-        cases = cases.filter(
-            pk__in=Case.objects.running()
-            .filter(deadline__gte=today, deadline__lte=due_soon_limit(today))
-            .values("pk")
-        )
+        cases = cases.running().filter(deadline__gte=today, deadline__lte=due_soon_limit(today))
     if filters.get("escalated"):
         # Overdue cases moved up a level (cases.reminders), listed for the centre and the
         # office until answered (seed 四.五 限时答复; 二 三级负责).
