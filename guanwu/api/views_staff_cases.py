@@ -117,11 +117,7 @@ class StaffCaseSerializer(serializers.ModelSerializer):
         return ReplySerializer(case.replies.all(), many=True).data
 
     def get_overdue(self, case: Case) -> bool:
-        return (
-            case.status in OPEN_STATUSES
-            and case.status != Status.PAUSED
-            and case.deadline < timezone.localdate()
-        )
+        return case.is_overdue(timezone.localdate())
 
 
 class LogContactSerializer(serializers.Serializer):

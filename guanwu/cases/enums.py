@@ -53,6 +53,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.PAUSED})
+# The clock runs for these (a paused case waits for the asker).
+RUNNING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS})
 
 
 class Rating(models.IntegerChoices):

@@ -76,7 +76,7 @@ def export_cases(cases: Iterable[Case], *, user: Any) -> bytes:
         if row - 1 > MAX_ROWS:
             break
         name, phone, email = _asker(case)
-        overdue = case.status in ("received", "in_progress") and case.deadline < today
+        overdue = case.is_overdue(today)
         values = [
             case.tracking_code,
             case.get_kind_display(),

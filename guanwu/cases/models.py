@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from guanwu.organization.enums import ContactLineKind
 from guanwu.organization.models import Hall, Unit
 
-from .enums import DEFAULT_LIMITS, OPEN_STATUSES, CaseKind, Channel, Level, Rating, Status
+from .enums import (
+    DEFAULT_LIMITS,
+    OPEN_STATUSES,
+    RUNNING_STATUSES,
+    CaseKind,
+    Channel,
+    Level,
+    Rating,
+    Status,
+)
 
 
 class DeadlinePolicy(models.Model):
@@ -46,9 +57,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
     def running(self) -> CaseQuerySet:
         """Open, the clock running (not paused) and not merged into another case."""
-        return self.filter(
-            status__in=[Status.RECEIVED, Status.IN_PROGRESS], merged_into__isnull=True
-        )
+        return self.filter(status__in=RUNNING_STATUSES, merged_into__isnull=True)
 
     def overdue(self, today: object) -> CaseQuerySet:
         return self.running().filter(deadline__lt=today)
@@ -149,6 +158,14 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title or self.get_kind_display()}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """The row-level twin of ``Case.objects.overdue(today)``."""
+        return (
+            self.status in RUNNING_STATUSES
+            and self.merged_into_id is None
+            and self.deadline < today
+        )
 
     @property
     def has_contact(self) -> bool:
