@@ -47,6 +47,11 @@ class Role(models.TextChoices):
     SECTION_CHIEF = "section_chief", _("科长")
     LIAISON = "liaison", _("联络员")
     CASE_HANDLER = "case_handler", _("案件经办人")
+    # Separation of duties (MLPS 2.0 level 3): three administrator roles held by different
+    # people; none of them can alter the audit log.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
     @property
     def group_name(self) -> str:
@@ -70,6 +75,9 @@ GROUP_NAMES: dict[Role, str] = {
     Role.SECTION_CHIEF: "科长",
     Role.LIAISON: "联络员",
     Role.CASE_HANDLER: "案件经办人",
+    Role.SYSTEM_ADMIN: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDIT_ADMIN: "审计管理员",
 }
 
 UNIT_SCOPED_ROLES = frozenset(
@@ -77,7 +85,11 @@ UNIT_SCOPED_ROLES = frozenset(
 )
 
 # The department roles, which are also the "function" a division of the district performs.
-DEPARTMENT_ROLES = tuple(role for role in Role if role not in UNIT_SCOPED_ROLES)
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+DEPARTMENT_ROLES = tuple(
+    role for role in Role if role not in UNIT_SCOPED_ROLES and role not in ADMINISTRATOR_ROLES
+)
 
 
 class UnitFunction(models.TextChoices):

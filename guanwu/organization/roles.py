@@ -45,6 +45,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.DIVISION_HEAD: _COMMON + _ORG_VIEW,
     Role.SECTION_CHIEF: _COMMON + _ORG_VIEW,
     Role.CASE_HANDLER: _COMMON + _ORG_VIEW,
+    # The administrator roles (issue 8): their permissions are completed with their views.
+    Role.SYSTEM_ADMIN: list(_COMMON),
+    Role.SECURITY_ADMIN: list(_COMMON),
+    Role.AUDIT_ADMIN: list(_COMMON),
 }
 
 
