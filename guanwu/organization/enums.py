@@ -84,8 +84,10 @@ UNIT_SCOPED_ROLES = frozenset(
     {Role.DIVISION_HEAD, Role.SECTION_CHIEF, Role.LIAISON, Role.CASE_HANDLER}
 )
 
-# The department roles, which are also the "function" a division of the district performs.
+# MLPS 2.0 level 3 separation of duties: no account holds two of these (roles.py enforces it).
 ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# The department roles, which are also the "function" a division of the district performs.
 
 DEPARTMENT_ROLES = tuple(
     role for role in Role if role not in UNIT_SCOPED_ROLES and role not in ADMINISTRATOR_ROLES
