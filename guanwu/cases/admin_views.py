@@ -34,7 +34,7 @@ from .admin_forms import (
 )
 from .enums import OPEN_STATUSES, CaseKind, Status
 from .exports import export_cases
-from .models import Case, CaseEvent, CaseNotification, ReplyTemplate
+from .models import Case, CaseNotification, ReplyTemplate
 from .notify import action_label
 from .permissions import (
     assignable_handlers,
@@ -45,7 +45,7 @@ from .permissions import (
     user_can_see_identity,
     user_is_cohandler,
 )
-from .selectors import SCOPES, due_soon_limit, workspace_cases
+from .selectors import SCOPES, due_soon_limit, same_contact_cases, workspace_cases
 
 ACTIONS = {
     "route": RouteForm,
@@ -81,7 +81,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(
-            export_cases(cases, user=request.user),
+            export_cases(
+                cases, user=request.user, request=request, filters={"scope": scope, **filters}
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
@@ -148,9 +150,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已办理。"))
                 return redirect("cases_admin_detail", pk=case.pk)
     show_identity = user_can_see_identity(request.user, case)
-    if show_identity and case.kind == CaseKind.INTEGRITY_REPORT and case.has_contact:
-        # Rule 8: every view of a reporter's identity is on the record.
-        CaseEvent.objects.create(case=case, action="identity_viewed", actor=request.user)
+    if show_identity:
+        # Rule 8: every view of a reporter's identity is on the record (reports only).
+        services.case_identity_viewed(case=case, user=request.user, surface="admin")
     replies = list(case.replies.select_related("author", "approved_by"))
     events = list(case.events.select_related("actor"))
     for event in events:
@@ -173,6 +175,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(Q(kind=case.kind) | Q(kind=""))
             .order_by("sort_order", "pk"),
             "merged_cases": case.merged_cases.all(),
+            "same_contact": same_contact_cases(request.user, case) if show_identity else [],
         },
     )
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guanwu.core.crypto import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    blind_index,
+    blind_index_candidates,
+)
 from guanwu.organization.enums import ContactLineKind
 from guanwu.organization.models import Hall, Unit
 
@@ -62,6 +69,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def overdue(self, today: object) -> CaseQuerySet:
         return self.running().filter(deadline__lt=today)
 
+    def same_contact(self, *, phone: str = "", email: str = "") -> CaseQuerySet:
+        """Cases whose asker left this phone number or e-mail address (blind index)."""
+        q = Q(pk__in=[])
+        if candidates := blind_index_candidates(phone):
+            q |= Q(phone_index__in=candidates)
+        if candidates := blind_index_candidates(email):
+            q |= Q(email_index__in=candidates)
+        return self.filter(q)
+
 
 class Case(models.Model):
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
@@ -76,10 +92,16 @@ class Case(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
-    name = models.CharField(_("姓名"), max_length=100, blank=True)
-    phone = models.CharField(_("电话"), max_length=30, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    caller_number = models.CharField(_("来电号码"), max_length=30, blank=True)
+    # Issue 8 / DESIGN rule 8: the asker's identity is encrypted at rest (guanwu.core.crypto,
+    # key GUANWU_FIELD_KEYS); empty stays empty, so "left a contact" is still a query (rule 7).
+    name = EncryptedCharField(_("姓名"), max_length=100, blank=True)
+    phone = EncryptedCharField(_("电话"), max_length=30, blank=True)
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
+    caller_number = EncryptedCharField(_("来电号码"), max_length=30, blank=True)
+    # Keyed blind indexes (HMAC-SHA256) of phone and e-mail: the only way to find an asker's
+    # other cases, since the ciphertext cannot be compared. Kept in step by ``save``.
+    phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    email_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
@@ -138,6 +160,8 @@ class Case(models.Model):
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
+    # Blind index column -> the encrypted field it indexes (also read by rotate_field_key).
+    BLIND_INDEXES = {"phone_index": "phone", "email_index": "email"}
 
     class Meta:
         verbose_name = _("咨询投诉")
@@ -159,6 +183,16 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title or self.get_kind_display()}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for index, source in self.BLIND_INDEXES.items():
+            setattr(self, index, blind_index(getattr(self, source)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(update_fields)
+            fields |= {i for i, source in self.BLIND_INDEXES.items() if source in fields}
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
     def is_overdue(self, today: datetime.date) -> bool:
         """The row-level twin of ``Case.objects.overdue(today)``."""
         return (
@@ -171,6 +205,11 @@ class Case(models.Model):
     def has_contact(self) -> bool:
         """DESIGN rule 7: a named or reachable asker is owed a recorded reply."""
         return bool(self.name.strip() or self.phone.strip() or self.email.strip())
+
+    @property
+    def has_identity(self) -> bool:
+        """Anything that may identify the asker: name, contact or the number that called."""
+        return self.has_contact or bool(self.caller_number.strip())
 
 
 class CaseUnit(models.Model):

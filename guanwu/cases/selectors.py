@@ -13,7 +13,7 @@ from guanwu.calendar.workdays import add_workdays
 
 from .enums import OPEN_STATUSES, Status
 from .models import Case
-from .permissions import _own_units, cases_visible_to
+from .permissions import _own_units, cases_visible_to, user_can_see_identity
 
 SCOPES = ("mine", "unit", "first", "all")
 
@@ -53,3 +53,19 @@ def workspace_cases(
         # office until answered (seed 四.五 限时答复; 二 三级负责).
         cases = cases.filter(escalated_to__isnull=False, status__in=OPEN_STATUSES)
     return cases.order_by("deadline", "-received_at")
+
+
+def same_contact_cases(user: Any, case: Case, *, limit: int = 10) -> list[Case]:
+    """Other cases whose asker left the same phone number or e-mail address (for spotting
+    duplicates to merge), found through the blind index. Only for someone who may see this
+    case's contact, and only cases whose contact they may see too: a link from a
+    consultation to an integrity report would name the reporter (rule 8)."""
+    if not (case.phone or case.email) or not user_can_see_identity(user, case):
+        return []
+    others = (
+        cases_visible_to(user)
+        .same_contact(phone=case.phone, email=case.email)
+        .exclude(pk=case.pk)
+        .order_by("-received_at")[: limit * 2]
+    )
+    return [other for other in others if user_can_see_identity(user, other)][:limit]

@@ -373,11 +373,32 @@ def case_reject_reply(*, reply: CaseReply, user: Any, note: str) -> CaseReply:
     return reply
 
 
+def case_identity_viewed(*, case: Case, user: Any, surface: str) -> bool:
+    """DESIGN rule 8: every showing of an integrity reporter's name or contact to a staff
+    member is on the record: the audit log (with the request's address and id) and the case's
+    timeline. Never the identity itself, only who, when, which case and where (``surface``).
+    Returns False (and records nothing) when there is nothing to show or the case is not a
+    report: other askers' contacts are working data of the handling unit (see docs)."""
+    from .permissions import CONFIDENTIAL_KINDS
+
+    if case.kind not in CONFIDENTIAL_KINDS or not case.has_identity:
+        return False
+    # The timeline step; the audit receiver turns it into ``case.identity_viewed`` with the
+    # actor, the case and the current request's address and id.
+    CaseEvent.objects.create(
+        case=case, action="identity_viewed", actor=user, data={"surface": surface}
+    )
+    return True
+
+
 def render_template(template: ReplyTemplate, case: Case) -> str:
-    """Fill a reply template's placeholders; unknown ones stay as written."""
+    """Fill a reply template's placeholders; unknown ones stay as written. A reporter is not
+    named: the reply text is kept unencrypted and read by more people than rule 8 allows."""
+    from .permissions import CONFIDENTIAL_KINDS
+
     values = {
         "code": case.tracking_code,
-        "name": case.name or _("您"),
+        "name": (case.kind not in CONFIDENTIAL_KINDS and case.name) or _("您"),
         "date": case.received_on.isoformat(),
         "unit": case.responsible_unit.name if case.responsible_unit else "",
     }

@@ -6,12 +6,13 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from guanwu.core.admin_menu import PermittedMenuItem
+from guanwu.organization.roles import business_role_required, user_has_business_role
 
 from . import admin_views, attachment_views
 from .models import DeadlinePolicy, ReplyTemplate
@@ -21,7 +22,7 @@ from .permissions import user_can_log_contacts
 @hooks.register("register_admin_urls")
 def register_admin_urls() -> list[Any]:
     return [
-        path("cases/", admin_views.case_list, name="cases_admin_list"),
+        path("cases/", business_role_required(admin_views.case_list), name="cases_admin_list"),
         path("cases/new/", admin_views.log_contact, name="cases_admin_new"),
         path("cases/<int:pk>/", admin_views.case_detail, name="cases_admin_detail"),
         path(
@@ -31,56 +32,46 @@ def register_admin_urls() -> list[Any]:
         ),
         path("cases/bulk-assign/", admin_views.bulk_assign, name="cases_admin_bulk_assign"),
         path(
-            "cases/notifications/", admin_views.my_notifications, name="cases_admin_notifications"
+            "cases/notifications/",
+            business_role_required(admin_views.my_notifications),
+            name="cases_admin_notifications",
         ),
     ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_cases_menu() -> Any:
+    # The case lists: closed to accounts that only hold administrator roles.
+    lists = [
+        (_("全部事项"), "", "list-ul"),
+        (_("我的首问事项"), "?scope=first", "user"),
+        (_("本单位事项"), "?scope=unit", "group"),
+        (_("即将到期"), "?due_soon=1", "time"),
+        (_("已超期"), "?overdue=1", "warning"),
+        (_("超期升级督办"), "?escalated=1", "arrow-up"),
+    ]
     items = [
-        MenuItem(_("全部事项"), reverse_lazy("cases_admin_list"), icon_name="list-ul", order=10),
-        MenuItem(
-            _("我的首问事项"),
-            reverse_lazy("cases_admin_list") + "?scope=first",
-            icon_name="user",
-            order=20,
-        ),
-        MenuItem(
-            _("本单位事项"),
-            reverse_lazy("cases_admin_list") + "?scope=unit",
-            icon_name="group",
-            order=30,
-        ),
-        MenuItem(
-            _("即将到期"),
-            reverse_lazy("cases_admin_list") + "?due_soon=1",
-            icon_name="time",
-            order=40,
-        ),
-        MenuItem(
-            _("已超期"),
-            reverse_lazy("cases_admin_list") + "?overdue=1",
-            icon_name="warning",
-            order=50,
-        ),
-        MenuItem(
-            _("超期升级督办"),
-            reverse_lazy("cases_admin_list") + "?escalated=1",
-            icon_name="arrow-up",
-            order=55,
-        ),
-        MenuItem(
+        PermittedMenuItem(
+            label,
+            reverse_lazy("cases_admin_list") + query,
+            icon_name=icon,
+            order=10 * (position + 1),
+            predicate=user_has_business_role,
+        )
+        for position, (label, query, icon) in enumerate(lists)
+    ] + [
+        PermittedMenuItem(
             _("我的提醒"),
             reverse_lazy("cases_admin_notifications"),
             icon_name="mail",
-            order=58,
+            order=70,
+            predicate=user_has_business_role,
         ),
         PermittedMenuItem(
             _("登记来电来访"),
             reverse_lazy("cases_admin_new"),
             icon_name="plus",
-            order=60,
+            order=80,
             predicate=user_can_log_contacts,
         ),
     ]
