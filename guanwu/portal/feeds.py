@@ -7,6 +7,7 @@ pending draft's new title or summary is never in a feed.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -27,6 +28,15 @@ ITEMS_FEED_SIZE = 50
 NOTICES_FEED_SIZE = 50
 # Live immediate-mode items that are not (or no longer) in force, shown after those in force.
 RECENT_NOTICES = 20
+# XML 1.0 cannot carry C0 control characters (tab, line feed and carriage return aside): Django's
+# feed writer raises on them, a 500 for the whole feed. Reviewed text can still hold one
+# (pasted from a word processor; the XSS corpus test types them), so entries drop them.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 refuses (an escaped string stays escaped)."""
+    return _XML_UNSAFE.sub("", value)
 
 
 class _ItemFeed(Feed, ABC):
@@ -54,7 +64,7 @@ class _ItemFeed(Feed, ABC):
         return settings.WAGTAIL_SITE_NAME
 
     def item_title(self, item: DisclosureItemPage) -> str:
-        return item.title
+        return xml_text(item.title)
 
     def item_link(self, item: DisclosureItemPage) -> str:
         return item.feed_link
@@ -70,13 +80,13 @@ class _ItemFeed(Feed, ABC):
         return item.last_published_at
 
     def item_author_name(self, item: DisclosureItemPage) -> str:
-        return item.owning_unit.name
+        return xml_text(item.owning_unit.name)
 
     def item_categories(self, item: DisclosureItemPage) -> list[str]:
         categories = [str(item.get_category_display())]
         if item.subitem:
             categories.append(f"{item.subitem.code} {item.subitem.short_name}")
-        return categories
+        return [xml_text(category) for category in categories]
 
     def item_description(self, item: DisclosureItemPage) -> str:
         facts = [(_("责任单位"), item.owning_unit.name), (_("公开方式"), item.get_mode_display())]
@@ -85,10 +95,12 @@ class _ItemFeed(Feed, ABC):
             end = timezone.localtime(item.ends_at)
             period = f"{start:%Y-%m-%d %H:%M} — " if start else ""
             facts.append((_("有效期"), f"{period}{end:%Y-%m-%d %H:%M}"))
-        return format_html(
-            "<p>{}</p><ul>{}</ul>",
-            item.summary or item.title,
-            format_html_join("", "<li>{}：{}</li>", facts),
+        return xml_text(
+            format_html(
+                "<p>{}</p><ul>{}</ul>",
+                item.summary or item.title,
+                format_html_join("", "<li>{}：{}</li>", facts),
+            )
         )
 
 
