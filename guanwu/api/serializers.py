@@ -6,8 +6,10 @@ from guanwu.organization.models import ContactLine, Post, Staff, Unit
 
 
 class PostSerializer(serializers.ModelSerializer):
-    hall = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    hall_name = serializers.CharField(source="hall.name", read_only=True, default=None)
+    hall = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    hall_name = serializers.CharField(
+        source="hall.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Post
@@ -42,7 +44,7 @@ class StaffSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     posts = PostSerializer(many=True, read_only=True)
     contact_lines = ContactLineSerializer(many=True, read_only=True)
     staff = StaffSerializer(many=True, read_only=True)

@@ -26,8 +26,14 @@ class CategorySerializer(serializers.Serializer):
     item_count = serializers.IntegerField(source="count")
 
 
+class AttachmentSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
 class ItemSummarySerializer(serializers.ModelSerializer):
-    subitem = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Categories 一 and 六 have no sub-items.
+    subitem = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     unit = serializers.SlugRelatedField(source="owning_unit", slug_field="code", read_only=True)
     url = serializers.SerializerMethodField()
     type = serializers.SerializerMethodField()
@@ -60,7 +66,7 @@ class ItemSummarySerializer(serializers.ModelSerializer):
     def get_type(self, obj: DisclosureItemPage) -> str:
         return item_type(obj.specific)
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_checked_at(self, obj: DisclosureItemPage) -> Any:
         value = last_checked(obj)
         return serializers.DateTimeField().to_representation(value) if value else None
@@ -68,7 +74,9 @@ class ItemSummarySerializer(serializers.ModelSerializer):
 
 class ItemDetailSerializer(ItemSummarySerializer):
     owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
-    subitem_name = serializers.CharField(source="subitem.short_name", read_only=True, default=None)
+    subitem_name = serializers.CharField(
+        source="subitem.short_name", read_only=True, default=None, allow_null=True
+    )
     details = serializers.SerializerMethodField(
         help_text="The structured fields of the item's type."
     )
@@ -87,7 +95,7 @@ class ItemDetailSerializer(ItemSummarySerializer):
     def get_details(self, obj: DisclosureItemPage) -> dict[str, Any]:
         return typed_fields(obj.specific)
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj: DisclosureItemPage) -> list[dict[str, Any]]:
         return [
             {"title": a.title or a.document.title, "url": a.document.url}

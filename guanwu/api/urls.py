@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -43,4 +43,7 @@ urlpatterns = [
     path("calendar/workdays/", views_calendar.WorkdaysView.as_view(), name="calendar-workdays"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other path ending in "/" is a JSON 404 here, not a Wagtail page. (Paths without
+    # the slash still fall through, so APPEND_SLASH can redirect /api/v1/units to /units/.)
+    re_path(r"^.*/$", views.no_such_endpoint, name="not-found"),
 ]

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from guanwu.core.errors import page_not_found
 from guanwu.disclosure import selectors as disclosure
 from guanwu.disclosure.enums import Category, DisclosureMode
 from guanwu.disclosure.models import DisclosureItemPage
@@ -18,6 +21,7 @@ from guanwu.organization.models import Unit
 from guanwu.organization.selectors import units_for_directory
 
 from .pagination import page_link
+from .schema import BAD_REQUEST, NOT_FOUND, page_of
 from .serializers import UnitSerializer
 from .serializers_disclosure import CategorySerializer, ItemDetailSerializer, ItemSummarySerializer
 
@@ -32,6 +36,11 @@ class UnitFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["public"])
+@extend_schema_view(
+    # 400: an unknown ``kind``; 404: a page past the last.
+    list=extend_schema(responses={200: UnitSerializer, **BAD_REQUEST, **NOT_FOUND}),
+    retrieve=extend_schema(responses={200: UnitSerializer, **NOT_FOUND}),
+)
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """The unit tree of the district (category 一): units, windows, phone lines, work numbers."""
 
@@ -45,12 +54,25 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return units_for_directory().order_by("sort_order", "code")
 
 
+@csrf_exempt
+def no_such_endpoint(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """Anything under /api/v1/ that no endpoint matched: a JSON 404, whatever the method.
+
+    Without it the request fell through to Wagtail's page tree, where a POST met the CSRF
+    check and got Django's English HTML 403 page.
+    """
+    return page_not_found(request)
+
+
 class PublicAPIMixin:
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
 
-@extend_schema(tags=["public"])
+@extend_schema(
+    tags=["public"],
+    responses=page_of(CategorySerializer, "CategoryList"),
+)
 class CategoryList(PublicAPIMixin, generics.GenericAPIView):
     """The six categories with their sub-items and how many live items each holds."""
 
@@ -86,6 +108,10 @@ class ItemFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["public"])
+@extend_schema_view(
+    list=extend_schema(responses={200: ItemSummarySerializer, **BAD_REQUEST, **NOT_FOUND}),
+    retrieve=extend_schema(responses={200: ItemDetailSerializer, **NOT_FOUND}),
+)
 class ItemViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Live disclosure items; immediate notices in force come first."""
 
@@ -101,6 +127,7 @@ class ItemViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     tags=["public"],
     parameters=[OpenApiParameter("active", bool, description="true: only notices in force")],
+    responses={200: ItemSummarySerializer(many=True), **BAD_REQUEST, **NOT_FOUND},
 )
 class NoticeList(PublicAPIMixin, generics.ListAPIView):
     """Immediate-mode notices (随时公开): in force with ``active=true``, else all published."""
@@ -128,24 +155,37 @@ class SearchHitSerializer(ItemSummarySerializer):
         fields = [*ItemSummarySerializer.Meta.fields, "snippet", "tier"]
 
 
-@extend_schema(
-    tags=["public"],
-    parameters=[
-        OpenApiParameter("q", str, required=True, description="关键词（最多 100 字）"),
-        OpenApiParameter("category", int),
-        OpenApiParameter("subitem", str),
-        OpenApiParameter("unit", str),
-        OpenApiParameter("page", int),
-        OpenApiParameter("page_size", int),
-    ],
-    responses=SearchHitSerializer(many=True),
-)
 class SearchView(PublicAPIMixin, generics.GenericAPIView):
     """Chinese full-text search over live items: the engine behind the website and the kiosk."""
 
     serializer_class = SearchHitSerializer
     pagination_class = None
+    # The search engine filters and pages itself; no django-filter parameters.
+    filter_backends: list[type] = []
 
+    @extend_schema(
+        tags=["public"],
+        operation_id="search_list",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="关键词（最多 100 字）"),
+            OpenApiParameter("category", int),
+            OpenApiParameter("subitem", str),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="1 到 50，默认 10"),
+        ],
+        responses={
+            200: page_of(
+                SearchHitSerializer,
+                "SearchResults",
+                suggestions=serializers.ListField(
+                    child=serializers.CharField(),
+                    help_text="When nothing matches: titles close to the query.",
+                ),
+            ),
+            **BAD_REQUEST,
+        },
+    )
     def get(self, request: Request) -> Response:
         from guanwu.portal.search import QueryError, search
 

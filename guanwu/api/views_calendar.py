@@ -7,7 +7,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays, is_provisional
 
+from .schema import error
 from .views import PublicAPIMixin
 
 MAX_ADD = 3650
@@ -34,10 +35,6 @@ class WorkdaysSerializer(serializers.Serializer):
     )
 
 
-class WorkdaysErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 @extend_schema(
     tags=["public"],
     summary="Add official working days to a date",
@@ -51,7 +48,7 @@ class WorkdaysErrorSerializer(serializers.Serializer):
     ],
     responses={
         200: WorkdaysSerializer,
-        400: OpenApiResponse(WorkdaysErrorSerializer, description="参数缺失或无效"),
+        400: error("参数缺失或无效"),
     },
 )
 class WorkdaysView(PublicAPIMixin, APIView):

@@ -23,6 +23,8 @@ from guanwu.cases.services import case_submit_public, check_case_password
 from guanwu.cases.throttle import too_many_submissions
 from guanwu.organization.models import Unit
 
+from .schema import BAD_BODY, NOT_FOUND, THROTTLED
+
 
 class CaseSubmissionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
@@ -63,6 +65,11 @@ class CaseReceiptSerializer(serializers.Serializer):
     deadline = serializers.DateField()
 
 
+class PublicReplySerializer(serializers.Serializer):
+    body = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+
+
 class CaseStatusSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     kind = serializers.CharField()
@@ -70,13 +77,12 @@ class CaseStatusSerializer(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display")
     received_at = serializers.DateTimeField()
     deadline = serializers.DateField()
-    replies = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField(help_text="The replies sent to the public.")
 
+    @extend_schema_field(PublicReplySerializer(many=True))
     def get_replies(self, case: Case) -> list[dict[str, Any]]:
-        return [
-            {"body": reply.body, "sent_at": reply.sent_at}
-            for reply in case.replies.filter(public=True, sent_at__isnull=False)
-        ]
+        replies = case.replies.filter(public=True, sent_at__isnull=False)
+        return PublicReplySerializer(replies, many=True).data
 
 
 class CaseIntakeView(APIView):
@@ -92,7 +98,8 @@ class CaseIntakeView(APIView):
             "multipart/form-data": CaseSubmissionWithFilesSerializer,
             "application/x-www-form-urlencoded": CaseSubmissionSerializer,
         },
-        responses={201: CaseReceiptSerializer},
+        # 429: more than 10 submissions a minute from one address without an Idempotency-Key.
+        responses={201: CaseReceiptSerializer, **BAD_BODY, **THROTTLED},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -156,7 +163,8 @@ class CaseStatusView(APIView):
 
     @extend_schema(
         tags=["public"],
-        responses=CaseStatusSerializer,
+        # 404 for a wrong code and a wrong password alike.
+        responses={200: CaseStatusSerializer, **NOT_FOUND},
         parameters=[
             OpenApiParameter("X-Case-Password", str, OpenApiParameter.HEADER, required=True)
         ],

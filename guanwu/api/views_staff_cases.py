@@ -8,9 +8,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from rest_framework.views import APIView
 
 from guanwu.cases import services
 from guanwu.cases.enums import OPEN_STATUSES, CaseKind, Channel, Level, Status
-from guanwu.cases.models import Case, CaseEvent, CaseReply
+from guanwu.cases.models import Case, CaseReply
 from guanwu.cases.permissions import (
     assignable_handlers,
     cases_visible_to,
@@ -33,13 +35,17 @@ from guanwu.organization.enums import ContactLineKind
 from guanwu.organization.models import Hall, Unit
 
 from .pagination import page_link
+from .schema import BAD_BODY, BAD_REQUEST, NOT_FOUND, STAFF_ERRORS, page_of
+from .serializers_staff import ACTIONS, MAX_ID
 
 MASK = "***"
 
 
 class ReplySerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username")
-    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    approved_by = serializers.CharField(
+        source="approved_by.username", default=None, allow_null=True
+    )
     pending = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -58,11 +64,17 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class StaffCaseSerializer(serializers.ModelSerializer):
-    responsible_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    first_contact = serializers.CharField(source="first_contact.username", default=None)
-    handler = serializers.CharField(source="handler.username", default=None)
-    merged_into = serializers.CharField(source="merged_into.tracking_code", default=None)
-    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    responsible_unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    first_contact = serializers.CharField(
+        source="first_contact.username", default=None, allow_null=True
+    )
+    handler = serializers.CharField(source="handler.username", default=None, allow_null=True)
+    merged_into = serializers.CharField(
+        source="merged_into.tracking_code", default=None, allow_null=True
+    )
+    escalated_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
@@ -144,13 +156,9 @@ def _domain_error(exc: DjangoValidationError) -> ValidationError:
 def _serialize(request: Request, cases: list[Case]) -> list[dict[str, Any]]:
     identity = {case.pk: user_can_see_identity(request.user, case) for case in cases}
     for case in cases:
-        if (
-            identity[case.pk]
-            and case.kind == CaseKind.INTEGRITY_REPORT
-            and (case.name or case.phone or case.email)
-        ):
-            # Rule 8: every view of a reporter's identity is on the record.
-            CaseEvent.objects.create(case=case, action="identity_viewed", actor=request.user)
+        if identity[case.pk]:
+            # Rule 8: every view of a reporter's identity is on the record (reports only).
+            services.case_identity_viewed(case=case, user=request.user, surface="api")
     return StaffCaseSerializer(cases, many=True, context={"identity": identity}).data
 
 
@@ -159,15 +167,20 @@ class StaffCaseList(APIView):
 
     @extend_schema(
         tags=["staff"],
+        operation_id="staff_cases_list",
         parameters=[
-            OpenApiParameter("kind", str),
-            OpenApiParameter("status", str),
+            OpenApiParameter("kind", str, enum=CaseKind.values),
+            OpenApiParameter("status", str, enum=Status.values),
             OpenApiParameter("overdue", bool),
             OpenApiParameter("escalated", bool, description="超期升级督办中的事项"),
-            OpenApiParameter("level", str),
+            OpenApiParameter("level", str, enum=Level.values),
             OpenApiParameter("page", int),
         ],
-        responses=StaffCaseSerializer(many=True),
+        responses={
+            200: page_of(StaffCaseSerializer, "StaffCaseList"),
+            **BAD_REQUEST,
+            **STAFF_ERRORS,
+        },
     )
     def get(self, request: Request) -> Response:
         """The cases this user may see, newest first, 50 a page."""
@@ -206,7 +219,9 @@ class StaffCaseList(APIView):
         )
 
     @extend_schema(
-        tags=["staff"], request=LogContactSerializer, responses={201: StaffCaseSerializer}
+        tags=["staff"],
+        request=LogContactSerializer,
+        responses={201: StaffCaseSerializer, **BAD_BODY, **STAFF_ERRORS},
     )
     def post(self, request: Request) -> Response:
         """Log a hotline call or desk visit; the caller of this endpoint is the first contact."""
@@ -235,6 +250,8 @@ def with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _case_for(request: Request, pk: int, *, act: bool = False) -> Case:
+    if pk > MAX_ID:  # the database driver would fail on it: no such case
+        raise Http404
     case = get_object_or_404(with_related(cases_visible_to(request.user)), pk=pk)
     if act and not user_can_act_on_case(request.user, case):
         raise PermissionDenied("您无权办理该事项。")
@@ -244,21 +261,46 @@ def _case_for(request: Request, pk: int, *, act: bool = False) -> Case:
 class StaffCaseDetail(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["staff"], responses=StaffCaseSerializer)
+    @extend_schema(
+        tags=["staff"], responses={200: StaffCaseSerializer, **STAFF_ERRORS, **NOT_FOUND}
+    )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_serialize(request, [_case_for(request, pk)])[0])
 
 
+class StaffActionSchema(AutoSchema):
+    """One class serves every action (``as_view(action_name=...)``); the schema of each comes
+    from ``serializers_staff.ACTIONS``."""
+
+    def get_tags(self) -> list[str]:
+        return ["staff"]
+
+    def get_summary(self) -> str:
+        return ACTIONS[self.view.action_name].summary
+
+    def get_request_serializer(self) -> Any:
+        return ACTIONS[self.view.action_name].request
+
+    def get_response_serializers(self) -> Any:
+        result = ACTIONS[self.view.action_name].result or StaffCaseSerializer
+        return {200: result, **BAD_BODY, **STAFF_ERRORS, **NOT_FOUND}
+
+
 class StaffCaseAction(APIView):
-    """POST /api/v1/staff/cases/{id}/(route|transfer|reply|pause|resume|extend|close)/."""
+    """POST /api/v1/staff/cases/{id}/<action>/: the case actions of ``serializers_staff.ACTIONS``."""
 
     permission_classes = [IsAuthenticated]
     action_name = ""
+    schema = StaffActionSchema()
 
-    @extend_schema(tags=["staff"], request=None, responses=StaffCaseSerializer)
     def post(self, request: Request, pk: int) -> Response:
         case = _case_for(request, pk, act=True)
-        data = request.data
+        body = ACTIONS[self.action_name].request
+        data: dict[str, Any] = {}
+        if body is not None:
+            checked = body(data=request.data)
+            checked.is_valid(raise_exception=True)
+            data = dict(checked.validated_data)
         try:
             result = self.run(request, case, data)
         except DjangoValidationError as exc:

@@ -62,7 +62,7 @@ def test_units_list_query_count_is_fixed(demo, client, django_assert_max_num_que
 def test_api_errors_are_json_in_chinese(db, client):
     response = client.get("/api/v1/units/NOPE/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到。"}
+    assert response.json()["detail"] == "未找到。" and response.json()["request_id"]
     bad = client.get("/api/v1/units/", {"kind": "planet"})
     assert bad.status_code == 400
     assert "detail" in bad.json()
