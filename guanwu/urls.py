@@ -10,6 +10,8 @@ from guanwu.portal import views as portal_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # The second step of staff sign-in (issue 8): /account/otp/.
+    path("account/", include("guanwu.accounts.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("guanwu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

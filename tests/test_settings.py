@@ -45,6 +45,7 @@ def test_production_starts_with_its_environment(tmp_path):
         GUANWU_VAR_DIR=str(tmp_path),
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="guanwu.example",
+        GUANWU_FIELD_KEYS="dGVzdC1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE=",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['guanwu.example'] True"

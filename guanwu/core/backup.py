@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: fixed argument lists, never a shell
+import subprocess  # nosec B404  # fixed argument lists, never a shell
 import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -137,7 +137,7 @@ def _describe(cursor: Any, vendor: str) -> tuple[dict[str, int], dict[str, str]]
     counts = {}
     for table in _tables(cursor, vendor):
         # Table names come from the catalogue, quoted; nothing from outside reaches the SQL.
-        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {_quote(table)}")  # noqa: S608  # nosec B608
         counts[table] = cursor.fetchone()[0]
     migrations = {}
     if "django_migrations" in counts:

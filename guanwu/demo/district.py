@@ -1457,4 +1457,8 @@ DEMO_LOGINS = {
     "division": "121201",  # 宋振东，新港海关关长
     "supervisor": "120201",  # 吴国强，监察室处长
     "centrehead": "120601",  # 苏慧敏，咨询服务中心主任
+    # Separation of duties (issue 8): one administrator role each, held by different people.
+    "sysadmin": "120502",  # 沈建平，科技处系统管理科科长
+    "secadmin": "120503",  # 罗海涛，科技处设备科科长
+    "auditor": "120205",  # 彭佳琪，监察室信访科
 }

@@ -20,6 +20,7 @@ from guanwu.organization.roles import sync_role_groups
 from guanwu.portal.models import HomePage
 
 from . import district
+from .otp_loader import load_demo_otp
 
 # The role each demo login holds; ``admin`` is a superuser instead.
 DEMO_ROLES: dict[str, list[Role]] = {
@@ -33,6 +34,10 @@ DEMO_ROLES: dict[str, list[Role]] = {
     # The heads who approve the supervision office's and the centre's replies (seed 四.五).
     "supervisor": [Role.SUPERVISION, Role.DIVISION_HEAD],
     "centrehead": [Role.CENTRE, Role.DIVISION_HEAD],
+    # The three administrators of MLPS 2.0 level 3, one role each (issue 8).
+    "sysadmin": [Role.SYSTEM_ADMIN],
+    "secadmin": [Role.SECURITY_ADMIN],
+    "auditor": [Role.AUDIT_ADMIN],
 }
 
 HOME_INTRO = (
@@ -122,6 +127,7 @@ def load_demo_district(*, password: str | None = None) -> LoadReport:
     _load_units(loader)
     _load_staff(loader)
     _link_logins(report, users)
+    load_demo_otp(users, report)  # issue 8: the demo's second factor (otp_loader.py)
     _load_site(loader)
     _load_home(loader)
 

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
 
+from guanwu.core.admin_menu import PermittedMenuItem
 from guanwu.organization.enums import Role
+from guanwu.organization.roles import business_role_required, user_has_business_role
 
 from .guard import LegalReviewGuardMixin
 from .models import DisclosureItemPage
@@ -113,7 +115,11 @@ def register_admin_urls() -> list[Any]:
     from . import views_admin
 
     urls = [
-        path("disclosure/reminders/", views_admin.reminders, name="disclosure_reminders"),
+        path(
+            "disclosure/reminders/",
+            business_role_required(views_admin.reminders),
+            name="disclosure_reminders",
+        ),
         path(
             "disclosure/items/<int:pk>/checked/",
             views_admin.mark_checked,
@@ -124,7 +130,11 @@ def register_admin_urls() -> list[Any]:
             views_admin.file_withheld,
             name="disclosure_withhold",
         ),
-        path("disclosure/filings/", views_admin.filings, name="disclosure_filings"),
+        path(
+            "disclosure/filings/",
+            business_role_required(views_admin.filings),
+            name="disclosure_filings",
+        ),
         path(
             "disclosure/filings/<int:pk>/decide/",
             views_admin.decide_filing,
@@ -143,17 +153,19 @@ def register_disclosure_menu() -> Any:
     from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
     items = [
-        MenuItem(
+        PermittedMenuItem(
             gettext_lazy("公开内容提醒"),
             reverse_lazy("disclosure_reminders"),
             icon_name="warning",
             order=10,
+            predicate=user_has_business_role,
         ),
-        MenuItem(
+        PermittedMenuItem(
             gettext_lazy("暂不公开备案"),
             reverse_lazy("disclosure_filings"),
             icon_name="lock",
             order=20,
+            predicate=user_has_business_role,
         ),
     ]
 

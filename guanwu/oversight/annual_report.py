@@ -246,7 +246,7 @@ def normalised_entries(raw: dict[str, Any] | None) -> dict[str, Any]:
     entries["proactive"]["fee_amount"] = str(_decimal(proactive.get("fee_amount")))
     requests = raw.get("requests") or {}
     for row in entry_rows():
-        cells = requests.get(row.key) or {}
+        cells = requests.get(row.key) or {}  # nosec B113  # a dict, not the HTTP library
         for column in COLUMN_KEYS:
             entries["requests"][row.key][column] = _int(cells.get(column))
     review = raw.get("review") or {}

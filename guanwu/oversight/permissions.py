@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from guanwu.organization.enums import Role
-from guanwu.organization.roles import user_has_role
+from guanwu.organization.roles import user_has_business_role, user_has_role
 
 
 def _active(user: Any) -> bool:
@@ -34,8 +34,9 @@ def user_has_admin_access(user: Any) -> bool:
 
 
 def user_can_view_rosters(user: Any) -> bool:
-    """Everyone who works in the admin may see who is on the desks and lines."""
-    return user_has_admin_access(user)
+    """Everyone who works in the admin may see who is on the desks and lines (not the
+    administrator roles, whose duties are elsewhere)."""
+    return user_has_admin_access(user) and user_has_business_role(user)
 
 
 def user_can_edit_rosters(user: Any) -> bool:
@@ -46,8 +47,9 @@ def user_can_edit_rosters(user: Any) -> bool:
 
 
 def user_can_view_liaisons(user: Any) -> bool:
-    """Who keeps a unit's content current is useful to everyone in the admin."""
-    return user_has_admin_access(user)
+    """Who keeps a unit's content current is useful to everyone in the admin (not the
+    administrator roles)."""
+    return user_has_admin_access(user) and user_has_business_role(user)
 
 
 def user_can_edit_liaisons(user: Any) -> bool:

@@ -27,13 +27,15 @@ INSTALLED_APPS = [
     "guanwu.portal",
     "guanwu.api",
     "guanwu.demo",
+    "guanwu.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users with the separation of duties in its user forms (issue 8).
+    "guanwu.organization.users_config.GuanwuUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -55,22 +57,42 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Staff authentication (issue 8): lockout and the second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
 ]
 
 MIDDLEWARE = [
     # First, so every later middleware, view and log line sees the request id.
     "guanwu.core.request_id.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the public page cache, so cached pages get the header too (no nonces: cached).
+    "csp.middleware.CSPMiddleware",
+    # NUL (PostgreSQL cannot hold it): a Chinese 400 in the path, dropped from the query.
+    "guanwu.core.nul_guard.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "guanwu.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # The request for audit receivers, and one audit event per 403 (guanwu/audit/middleware.py).
+    "guanwu.audit.middleware.AuditRequestMiddleware",
     "guanwu.portal.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor required, idle and absolute timeouts of staff sessions (issue 8).
+    "guanwu.accounts.middleware.StaffSessionMiddleware",
+    # Anonymous public reads may go to the read replica (DATABASE_REPLICA_URL; issue 9).
+    "guanwu.core.db_router.PublicReadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused by the lockout into the Chinese 429 page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guanwu.urls"
@@ -110,6 +132,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Issue 9: an optional PostgreSQL streaming replica for anonymous public reads
+# (guanwu/core/db_router.py); writes, staff requests, commands and tasks use the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["guanwu.core.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,6 +205,10 @@ GUANWU_CASE_FILES_ROOT = env_str("GUANWU_CASE_FILES_ROOT", str(VAR_DIR / "case-f
 # Text messages to askers: a dotted path to a class with ``send(number, text) -> str``.
 # The default only logs (masked number, length); plug in the carrier's gateway here.
 GUANWU_SMS_BACKEND = env_str("GUANWU_SMS_BACKEND", "guanwu.cases.sms.LoggingSMSBackend")
+# Field encryption (issue 8): Fernet keys for reporters' names and contacts, comma-separated;
+# the first encrypts, all decrypt (rotation: put a new key first, run `rotate_field_key`).
+# Keep them apart from the database and its backups: a restore needs them.
+GUANWU_FIELD_KEYS = env_list("GUANWU_FIELD_KEYS")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -204,6 +240,29 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (issue 8): django-csp. The public site runs no inline script and no
+# inline style (kiosk behaviour is static/js/kiosk.js, configured through data- attributes), so
+# an injected <script> or on*= attribute cannot run even if escaping ever failed. Excluded:
+# the Wagtail admin, whose panels and date widgets emit inline <script> and style="" (an
+# enforced strict policy would break editing; it relies on Django/Wagtail escaping, tested by
+# tests/e2e/test_xss_corpus.py), and the Swagger UI page of the API, which is drf-spectacular's
+# template with an inline bootstrap script and <style>.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ("/admin/", "/api/v1/docs/"),
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Wagtail.
 WAGTAIL_SITE_NAME = env_str("GUANWU_SITE_NAME", "关务公开平台")
@@ -241,6 +300,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Only /api/v1/ is the contract; Wagtail's admin API stays out of it (guanwu/api/schema.py).
+    "PREPROCESSING_HOOKS": ["guanwu.api.schema.only_api_v1"],
+    # One name per choice set, however many serializers use it.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "guanwu.cases.enums.CaseKind",
+        "UnitKindEnum": "guanwu.organization.enums.UnitKind",
+        "ContactLineKindEnum": "guanwu.organization.enums.ContactLineKind",
+    },
 }
 
 # The demo district's password for every demo login (load_demo refuses production settings).
@@ -273,3 +340,35 @@ LOGGING = {
 
 # Translation label used by the language switcher.
 LANGUAGE_SWITCH_LABEL = _("语言")
+
+# Staff authentication (issue 8): lockout, second factor, session limits (docs/security.md).
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+# Hours, as axes reads a float: 15 minutes.
+AXES_COOLOFF_TIME = 0.25
+# Counted per account and, separately, per address: either reaching 5 locks.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# Logins are recorded once, in the audit log (hash-chained, retained 184 days); axes keeps only
+# the failure counters, deleted when the cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+# The same Chinese 429 page (or JSON under /api/) for every username, existing or not.
+AXES_LOCKOUT_CALLABLE = "guanwu.accounts.lockout.lockout_response"
+# No usernames or addresses in axes' own log lines (they go to the audit log as digests).
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# The address is REMOTE_ADDR: the proxy in front must pass the client's (docs/security.md).
+# The second factor (django-otp TOTP) for accounts that publish, review or read integrity
+# reports, and superusers (guanwu.accounts.policy.requires_second_factor).
+GUANWU_OTP_REQUIRED = env_bool("GUANWU_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Consecutive wrong codes after which the half-signed-in session is ended.
+GUANWU_OTP_MAX_FAILURES = 5
+# Staff sessions: 30 minutes idle, 12 hours at most from the password step.
+GUANWU_SESSION_IDLE_SECONDS = env_int("GUANWU_SESSION_IDLE_SECONDS", 30 * 60)
+GUANWU_SESSION_MAX_SECONDS = env_int("GUANWU_SESSION_MAX_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = GUANWU_SESSION_MAX_SECONDS

@@ -71,3 +71,15 @@ def local_secret_key() -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def local_field_key() -> str:
+    """Field encryption (issue 8): the development Fernet key, generated once into ``var/``."""
+    import base64
+
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()

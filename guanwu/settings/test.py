@@ -16,6 +16,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 GUANWU_ENVIRONMENT = "test"
+# Field encryption (issue 8): a fixed key, public in this repository: NOT A SECRET, tests only.
+GUANWU_FIELD_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE="]
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests change the database behind the cache's back; the cache tests switch it on themselves.
@@ -30,3 +32,8 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+# Staff authentication (issue 8): tests log in with force_login and Client.login(), which
+# calls authenticate() without a request (axes refuses that), and browser tests sign in with
+# the password alone. tests/accounts switch both on with the ``settings`` fixture.
+AXES_ENABLED = False
+GUANWU_OTP_REQUIRED = False

@@ -30,6 +30,8 @@ def run_in_production(tmp_path: Path, code: str, **env: str) -> subprocess.Compl
         ALLOWED_HOSTS="example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         GUANWU_VAR_DIR=str(tmp_path),
+        # Field encryption (issue 8): production refuses to start without it.
+        GUANWU_FIELD_KEYS="dGVzdC1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE=",
         **env,
     )
     return subprocess.run(  # noqa: S603
