@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .enums import ADMINISTRATOR_ROLES, GROUP_NAMES, Role
 
@@ -174,7 +175,7 @@ def check_separation_of_duties(group_names: Iterable[str]) -> None:
                 "系统管理员、安全管理员、审计管理员须由不同人员担任，"
                 "同一账号不能同时持有：%(roles)s。"
             )
-            % {"roles": "、".join(str(role.label) for role in roles)},
+            % {"roles": pgettext("list separator", "、").join(str(role.label) for role in roles)},
             code="separation_of_duties",
         )
 
