@@ -150,7 +150,9 @@ def register_admin_urls() -> list[Any]:
 def register_disclosure_menu() -> Any:
     from django.urls import reverse_lazy
 
-    from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+    from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+    from .spreadsheets import user_can_import
 
     items = [
         PermittedMenuItem(
@@ -169,18 +171,13 @@ def register_disclosure_menu() -> Any:
         ),
     ]
 
-    class ImportMenuItem(MenuItem):
-        def is_shown(self, request: HttpRequest) -> bool:
-            from .spreadsheets import user_can_import
-
-            return user_can_import(request.user)
-
     items.append(
-        ImportMenuItem(
+        PermittedMenuItem(
             gettext_lazy("Excel 导入导出"),
             reverse_lazy("disclosure_import"),
             icon_name="doc-full",
             order=30,
+            predicate=user_can_import,
         )
     )
     return SubmenuMenuItem(

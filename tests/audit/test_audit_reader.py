@@ -18,26 +18,12 @@ import guanwu.audit
 from guanwu.audit.models import AppendOnlyError, AuditEvent
 from guanwu.audit.services import record
 from guanwu.organization.enums import Role
-from guanwu.organization.roles import role_group
+from tests.audit.users import signed_in, user_with
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_ROLES = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
-
-
-def user_with(*roles: Role, **kwargs):
-    user = UserFactory(**kwargs)
-    for role in roles:
-        user.groups.add(role_group(role))
-    return user
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    user.save()  # the factory sets the password without saving it; the session checks it
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

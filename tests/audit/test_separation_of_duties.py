@@ -8,7 +8,6 @@ import json
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 import pytest
@@ -16,24 +15,10 @@ import pytest
 from guanwu.audit.models import AuditEvent
 from guanwu.organization.enums import ADMINISTRATOR_ROLES, Role
 from guanwu.organization.roles import ROLE_PERMISSIONS, role_group
+from tests.audit.users import signed_in, user_with
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def user_with(*roles: Role, **kwargs):
-    user = UserFactory(**kwargs)
-    for role in roles:
-        user.groups.add(role_group(role))
-    return user
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    user.save()  # the factory sets the password without saving it; the session checks it
-    # An explicit backend: the first configured one is django-axes', which loads no users.
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def _perms(role: Role) -> set[str]:
