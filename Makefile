@@ -78,6 +78,19 @@ test-durability: $(STAMP) ## Durability under load and faults (a few minutes; Po
 	@scripts/ensure-debs.sh postgresql
 	$(BIN)/pytest -m slow -p no:xdist tests/durability $(PYTEST_ARGS)
 
+# Benchmarks (bench/README.md): never part of `make test`. Full size takes a quiet machine and
+# a while; the smoke run (tiny sizes) only proves they still run, in CI.
+BENCH_DEBS := wrk nginx-light postgresql-client
+.PHONY: bench
+bench: test-deps ## Run the benchmarks at full size: bench/results/latest.json and bench/README.md's table
+	@scripts/ensure-debs.sh $(BENCH_DEBS)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+bench-smoke: test-deps ## The benchmarks at tiny sizes (CI): bench/results/smoke.json
+	@scripts/ensure-debs.sh $(BENCH_DEBS)
+	$(PY) bench/run.py --smoke $(BENCH_ARGS)
+
 # bandit: medium severity and up on the application, the benchmarks and the scripts (settings
 # in pyproject.toml [tool.bandit]); a reviewed line carries `# nosec BXXX  # why`. Bandit's
 # "nosec encountered, but no failed test" chatter (several calls on one line) is dropped.
