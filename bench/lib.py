@@ -123,15 +123,24 @@ class Site:
     """
 
     def __init__(
-        self, name: str, engine: str = "sqlite", extra_env: dict[str, str] | None = None
+        self,
+        name: str,
+        engine: str = "sqlite",
+        extra_env: dict[str, str] | None = None,
+        database_url: str = "",
     ) -> None:
+        """``database_url``: an existing, empty PostgreSQL database (e.g. on a private
+        cluster) instead of one this Site creates and drops on the shared server."""
         if engine not in ("sqlite", "postgresql"):
             raise ValueError(engine)
         self.name = name
         self.engine = engine
+        self.own_database = not database_url
         self.work = Path(tempfile.mkdtemp(prefix=f"guanwu-bench-{name}-"))
         self.dbname = f"guanwu_bench_{name}_{os.getpid()}"
-        if engine == "sqlite":
+        if database_url:
+            url = database_url
+        elif engine == "sqlite":
             url = f"sqlite:///{self.work / 'guanwu.sqlite3'}"
         else:
             psql(f'DROP DATABASE IF EXISTS "{self.dbname}"', "postgres")
@@ -175,7 +184,7 @@ class Site:
         """
         started = time.monotonic()
         template = json.loads(os.environ.get("BENCH_TEMPLATES", "{}")).get(self.engine)
-        if demo and template:
+        if demo and template and self.own_database:
             self.copy_from(template)
             log(
                 f"{self.name}: {self.engine} site copied from the template in {time.monotonic() - started:.0f} s"
@@ -210,7 +219,7 @@ class Site:
         self.env["GUANWU_FIELD_KEYS"] = template["GUANWU_FIELD_KEYS"]
 
     def close(self) -> None:
-        if self.engine == "postgresql":
+        if self.engine == "postgresql" and self.own_database:
             with contextlib.suppress(subprocess.CalledProcessError):
                 psql(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)', "postgres")
         shutil.rmtree(self.work, ignore_errors=True)

@@ -15,9 +15,13 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
+# The primary's WAL position after the latest change of public content (pg_lsn as text).
+CONTENT_LSN_KEY = "guanwu:content-lsn"
 # Paths whose reads must see the latest writes even for anonymous visitors: the staff areas,
 # the login, and case intake/tracking (a visitor looks up the case they just submitted).
 PRIMARY_ONLY_PREFIXES = ("/admin/", "/account/", "/api/v1/staff/", "/api/v1/cases/", "/cases/")
@@ -71,3 +75,37 @@ class PrimaryReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db == "default"
+
+
+# --- the page cache and replication lag ------------------------------------------------------
+# A publish bumps the page cache's content version; a visitor's next request renders the page
+# afresh — from the replica, which may not have replayed the publish yet. Cached under the new
+# version, that stale page would be served until it expires. So after each commit that changed
+# public content the primary's WAL position is remembered, and a public request starts with
+# one question to the replica: has it replayed that far? If not, the page is served (a second
+# behind is harmless) but not cached.
+
+
+def remember_content_position() -> None:
+    """Store the primary's current WAL position (call after the change has committed)."""
+    primary = connections["default"]
+    if not replica_configured() or primary.vendor != "postgresql":
+        return
+    with primary.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cache.set(CONTENT_LSN_KEY, cursor.fetchone()[0], timeout=None)
+
+
+def replica_behind_content(request: HttpRequest) -> bool:
+    """True when this request will read from a replica that has not yet replayed the latest
+    change of public content (so its page must not be cached)."""
+    if not replica_configured() or not reads_from_replica(request):
+        return False
+    position = cache.get(CONTENT_LSN_KEY)
+    replica = connections[REPLICA]
+    if not position or replica.vendor != "postgresql":
+        return False
+    with replica.cursor() as cursor:
+        # NULL when the server is not replaying (a promoted replica): nothing to wait for.
+        cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() < %s::pg_lsn, false)", [position])
+        return bool(cursor.fetchone()[0])
