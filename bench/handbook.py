@@ -8,6 +8,10 @@ legal approval like the demo's, copied from the demo's items so the mix of types
 length of texts stay realistic — and builds the district handbook through
 ``services.build_edition``. Prints the figures as a Markdown row.
 
+``--add-only N`` adds the items to the database of the environment (DATABASE_URL, the
+settings named by DJANGO_SETTINGS_MODULE) and builds nothing: bench/handbook_build.py uses it
+on a throwaway site, then builds in a process of its own.
+
 ``--screenshots`` first renders the demo district's handbook as it is and writes its cover,
 first contents page and first chapter page to docs/screenshots/handbook-p1/p2/p3.png.
 """
@@ -150,4 +154,8 @@ def main(target: int, with_screenshots: bool) -> None:
 
 if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--add-only" in sys.argv[1:]:
+        added, seconds = add_items(int(arguments[0]) if arguments else 500)
+        print(f"added {added} items in {seconds:.1f} s")
+        sys.exit(0)
     main(int(arguments[0]) if arguments else 500, "--screenshots" in sys.argv[1:])

@@ -24,8 +24,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Loading it takes seconds (every public row goes through legal approval), so tests share
     it. Transactional tests (the browser tests) flush the database and reload it themselves.
     """
+    from django.core.cache import cache
     from django.db import connection
 
+    cache.clear()  # with REDIS_URL: nothing left over from an earlier run of the suite
     with django_db_blocker.unblock():
         # What the migrations created, for browser tests that must start from a flushed database.
         MIGRATED_STATE["default"] = _content_types_first(

@@ -154,6 +154,11 @@ class SearchHitSerializer(ItemSummarySerializer):
     class Meta(ItemSummarySerializer.Meta):
         fields = [*ItemSummarySerializer.Meta.fields, "snippet", "tier"]
 
+    def get_type(self, obj: DisclosureItemPage) -> str:
+        # From the content type (cached per process), not ``obj.specific``: that is a query
+        # for every hit, and search hits are the base item rows.
+        return getattr(obj.specific_class, "api_type", "general")
+
 
 class SearchView(PublicAPIMixin, generics.GenericAPIView):
     """Chinese full-text search over live items: the engine behind the website and the kiosk."""

@@ -98,7 +98,7 @@ class CaseIntakeView(APIView):
             "multipart/form-data": CaseSubmissionWithFilesSerializer,
             "application/x-www-form-urlencoded": CaseSubmissionSerializer,
         },
-        # 429: more than 10 submissions a minute from one address without an Idempotency-Key.
+        # 429: more than 10 new submissions a minute from one address (keyed or not).
         responses={201: CaseReceiptSerializer, **BAD_BODY, **THROTTLED},
         parameters=[
             OpenApiParameter(
@@ -117,7 +117,11 @@ class CaseIntakeView(APIView):
         if fields.get("website"):
             raise ValidationError({"detail": "提交未被接受。"})
         key = request.headers.get("Idempotency-Key", "").strip()[:100] or None
-        if key is None and too_many_submissions(request):
+        # Every new submission counts, with or without a key (a made-up key per request must
+        # not get round the limit); a retry of a stored key is let through to get its receipt.
+        if too_many_submissions(request) and not (
+            key and Case.objects.filter(idempotency_key=key).exists()
+        ):
             raise Throttled(detail="提交过于频繁，请一分钟后再试。")
         codes = [code.upper() for code in fields.get("units", [])]
         units = list(Unit.objects.filter(code__in=codes))

@@ -172,6 +172,13 @@ class Case(models.Model):
             models.Index(fields=["responsible_unit", "status"], name="case_unit_status"),
             models.Index(fields=["first_contact", "status"], name="case_first_contact_status"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
+            # The reminder scan and the "overdue" filters: only cases whose clock runs, so
+            # the planner cannot wander into the closed cases' old deadlines (issue 9).
+            models.Index(
+                fields=["deadline"],
+                name="case_running_deadline",
+                condition=Q(status__in=sorted(RUNNING_STATUSES), merged_into__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

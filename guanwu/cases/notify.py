@@ -47,12 +47,16 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
-@task()
+# Sent by a background worker (``db_worker --backend background``), never inside the request:
+# a slow or unreachable mail server or SMS gateway does not hold a staff member's answer or a
+# gunicorn worker. The message is recorded (CaseNotification) in the request's transaction and
+# queued after it commits; a failed send stays in the task results (django-tasks-db).
+@task(backend="background")
 def deliver_email(subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, None, recipients)
 
 
-@task()
+@task(backend="background")
 def deliver_sms(number: str, text: str) -> str:
     return send_sms(number, text)
 

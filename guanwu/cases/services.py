@@ -472,41 +472,130 @@ def case_resume(*, case: Case, user: Any) -> Case:
     return case
 
 
+def _write_deadlines(moved: list[tuple[int, datetime.date, datetime.date]]) -> None:
+    """One UPDATE for a batch of (pk, previous, new deadline): on PostgreSQL joined to two
+    arrays, elsewhere Django's ``bulk_update``."""
+    from django.db import connections
+
+    connection = connections[Case.objects.db]
+    if connection.vendor != "postgresql":
+        Case.objects.bulk_update(
+            [Case(pk=pk, deadline=deadline) for pk, _previous, deadline in moved],
+            ["deadline"],
+            batch_size=RECOMPUTE_BATCH,
+        )
+        return
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS c SET deadline = m.deadline"  # noqa: S608 (names only)
+            " FROM unnest(%s::bigint[], %s::date[]) AS m(id, deadline) WHERE c.id = m.id",
+            [[pk for pk, _p, _d in moved], [deadline for _pk, _p, deadline in moved]],
+        )
+
+
+# How many open cases ``recompute_open_deadlines`` reads (and writes) per round trip.
+RECOMPUTE_BATCH = 2000
+
+
 def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
     """After the calendar of ``years`` changed: every open case whose span touches them gets
     its deadline counted again (received or reopened date + limit + the working days spent
-    paused + extensions)."""
+    paused + extensions).
+
+    Set-based, so it holds at a million open cases: the cases are read in pk order in batches
+    of ``RECOMPUTE_BATCH`` (the year test is in the query), their resume/extend/reopened
+    events in one query per batch, the policies once; the changed deadlines are written with
+    one ``bulk_update`` and their timeline events with one ``bulk_create`` per batch. The
+    number of queries grows with the number of batches, never with the number of cases in
+    one. Identical (start, limit, days) counts are computed once."""
+    from collections import defaultdict
+
+    from django.db.models import Q
+
+    from .enums import DEFAULT_LIMITS
+
     calendar = load_calendar()
     cases = Case.objects.open()
     if years is not None:
-        touched = set(years)
-        cases = [c for c in cases if touched & set(range(c.received_on.year, c.deadline.year + 1))]
-    changed = 0
-    for case in cases:
-        # The clock starts at receipt, or again when a dissatisfied rating reopened the case.
-        events = list(case.events.filter(action__in=["resume", "extend", "reopened"]))
-        reopened = [e for e in events if e.action == "reopened"]
-        start = timezone.localdate(reopened[-1].at) if reopened else case.received_on
-        since = [e for e in events if not reopened or e.at >= reopened[-1].at]
-        waited = sum(int(e.data.get("waited_workdays", 0)) for e in since if e.action == "resume")
-        extra = sum(int(e.data.get("days", 0)) for e in since if e.action == "extend")
-        deadline = add_workdays(
-            add_workdays(start, DeadlinePolicy.limit_for(case.kind), calendar),
-            waited + extra,
-            calendar,
-        )
-        if deadline != case.deadline:
-            previous = case.deadline
-            case.deadline = deadline
-            case.save(update_fields=["deadline"])
-            _event(
-                case,
-                "deadline_recomputed",
-                None,
-                previous=previous.isoformat(),
-                deadline=deadline.isoformat(),
+        touched = sorted(set(years))
+        if not touched:
+            return 0
+        spans = Q(pk__in=[])
+        for year in touched:
+            # The span received_on..deadline touches ``year``.
+            spans |= Q(received_on__lte=datetime.date(year, 12, 31)) & Q(
+                deadline__gte=datetime.date(year, 1, 1)
             )
-            changed += 1
+        cases = cases.filter(spans)
+    policies = dict(DeadlinePolicy.objects.values_list("kind", "working_days"))
+    limits = {
+        kind: policies[kind] if kind in policies else DEFAULT_LIMITS[CaseKind(kind)]
+        for kind in CaseKind.values
+    }
+    counted: dict[tuple[datetime.date, int, int], datetime.date] = {}
+    changed = 0
+    last_pk = 0
+    while True:
+        batch = list(
+            cases.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "kind", "received_on", "deadline")[:RECOMPUTE_BATCH]
+        )
+        if not batch:
+            break
+        first_pk, last_pk = batch[0][0], batch[-1][0]
+        events: dict[int, list[tuple[str, datetime.datetime, dict[str, Any]]]] = defaultdict(list)
+        # The batch's pk range, not an IN list of its 2000 ids (Django and the driver spend
+        # more on the list than the database does on the query); events of cases outside
+        # the batch (closed ones) are read and ignored.
+        for case_id, action, at, data in (
+            CaseEvent.objects.filter(
+                case_id__gte=first_pk,
+                case_id__lte=last_pk,
+                action__in=["resume", "extend", "reopened"],
+            )
+            .order_by("at", "pk")
+            .values_list("case_id", "action", "at", "data")
+        ):
+            events[case_id].append((action, at, data or {}))
+        moved: list[tuple[int, datetime.date, datetime.date]] = []
+        for pk, kind, received_on, current in batch:
+            # The clock starts at receipt, or again when a dissatisfied rating reopened it.
+            timeline = events.get(pk, [])
+            reopened = [at for action, at, _data in timeline if action == "reopened"]
+            start = timezone.localdate(reopened[-1]) if reopened else received_on
+            since = [e for e in timeline if not reopened or e[1] >= reopened[-1]]
+            waited = sum(int(d.get("waited_workdays", 0)) for a, _at, d in since if a == "resume")
+            extra = sum(int(d.get("days", 0)) for a, _at, d in since if a == "extend")
+            limit = limits[kind] if kind in limits else DeadlinePolicy.limit_for(kind)
+            key = (start, limit, waited + extra)
+            if key not in counted:
+                counted[key] = add_workdays(
+                    add_workdays(start, limit, calendar), waited + extra, calendar
+                )
+            if counted[key] != current:
+                moved.append((pk, current, counted[key]))
+        if moved:
+            with transaction.atomic():
+                _write_deadlines(moved)
+                # Not a progress step for the first-contact owner (notify.PROGRESS_ACTIONS),
+                # so nothing else is owed per event than the row itself.
+                CaseEvent.objects.bulk_create(
+                    [
+                        CaseEvent(
+                            case_id=pk,
+                            action="deadline_recomputed",
+                            data={
+                                "previous": previous.isoformat(),
+                                "deadline": deadline.isoformat(),
+                            },
+                        )
+                        for pk, previous, deadline in moved
+                    ],
+                    batch_size=RECOMPUTE_BATCH,
+                )
+            changed += len(moved)
     return changed
 
 

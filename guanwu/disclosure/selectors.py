@@ -12,6 +12,11 @@ from .enums import DisclosureMode
 from .models import CategoryPage, ContentCheck, DisclosureItemPage, SubItem
 
 
+def public_items() -> QuerySet[DisclosureItemPage]:
+    """Every item the public may see: live and not withheld; nothing joined or annotated."""
+    return DisclosureItemPage.objects.live().exclude(mode=DisclosureMode.WITHHELD)
+
+
 def live_items() -> QuerySet[DisclosureItemPage]:
     """Every item the public may see, with what lists need, in a fixed number of queries."""
     latest_check = (
@@ -20,11 +25,33 @@ def live_items() -> QuerySet[DisclosureItemPage]:
         .values("checked_at")[:1]
     )
     return (
-        DisclosureItemPage.objects.live()
-        .exclude(mode=DisclosureMode.WITHHELD)
+        public_items()
         .select_related("subitem", "owning_unit")
         .annotate(latest_check_at=Subquery(latest_check))
     )
+
+
+# What a line of an item list on the public pages shows (title and link, unit, subitem, mode,
+# dates, summary). Loading only these columns is most of the cost saved: a page row has some
+# thirty columns and an item's typed table more, all converted for every row.
+SUMMARY_FIELDS = (
+    "title",
+    "url_path",
+    "category",
+    "summary",
+    "mode",
+    "starts_at",
+    "ends_at",
+    "last_published_at",
+    "subitem__code",
+    "subitem__short_name",
+    "owning_unit__name",
+)
+
+
+def item_summaries() -> QuerySet[DisclosureItemPage]:
+    """Public items for the portal's lists, with only the columns a list line shows."""
+    return public_items().select_related("subitem", "owning_unit").only(*SUMMARY_FIELDS)
 
 
 def filter_items(
@@ -82,7 +109,7 @@ def notice_archive() -> QuerySet[DisclosureItemPage]:
 
 def categories_with_counts() -> list[dict[str, Any]]:
     counts = dict(
-        live_items()
+        public_items()
         .order_by()
         .values_list("category")
         .annotate(n=Count("pk"))

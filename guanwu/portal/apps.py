@@ -8,10 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("公开专栏")
 
     def ready(self) -> None:
-        from .search import signals
-
-        signals.connect_synonym_signals()
-
         from .cache import connect_signals
+        from .search import signals  # noqa: F401  # its @receiver functions connect on import
 
         connect_signals()

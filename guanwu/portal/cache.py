@@ -1,8 +1,10 @@
 """Cache of public pages, purged whenever public content changes.
 
 Rendering a Wagtail page costs 20–40 ms of CPU here (FACTS.md), so anonymous GETs of public
-pages and the public API are served from the cache (Redis when ``REDIS_URL`` is set, so
-every host shares it). Instead of finding every URL a change touches, a change bumps one
+pages and the public API are served from the cache: Redis when ``REDIS_URL`` is set, so
+every host shares it, otherwise files under ``var/cache`` that every process of the host
+shares (gunicorn workers, task workers and the daily commands publish and withdraw too, and
+their change must purge the pages the web workers serve). Instead of finding every URL a change touches, a change bumps one
 *content version* that is part of every key: publish, withdrawal, expiry (Wagtail's
 unpublish), deletion, moves, unit-tree snippets and search synonyms. Old entries simply stop
 being read and age out. Time-dependent views (a notice reaching its end) are bounded by the
@@ -12,33 +14,56 @@ entries' lifetime.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+
+from guanwu.core.db_router import remember_content_position, replica_behind_content
 
 VERSION_KEY = "guanwu:content-version"
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/documents/", "/api/v1/staff/", "/api/v1/cases/", "/i18n/")
 
 
+def _new_version() -> int:
+    # Time plus randomness, never an increment: a file cache's incr is a read and a write,
+    # and two processes bumping at once could both write the same "next" value.
+    return time.time_ns() // 1000 * 1000 + secrets.randbelow(1000)
+
+
 def content_version() -> int:
     version = cache.get(VERSION_KEY)
-    if version is None:
-        version = int(time.time() * 1000)
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
+    if version is None:  # first use, or the entry was culled: a new version is a purge
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
     return int(version)
 
 
+def _bump() -> None:
+    cache.set(VERSION_KEY, _new_version(), timeout=None)
+
+
 def bump_content_version(**kwargs: Any) -> None:
-    """Make every cached public page stale at once."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+    """Make every cached public page stale at once.
+
+    Bumped now and again when the transaction commits: a page rendered by another process
+    between the signal and the commit still shows the old content, and must not be kept
+    under the new version.
+    """
+    _bump()
+    transaction.on_commit(_after_commit)
+
+
+def _after_commit() -> None:
+    # With a read replica: first where the primary's WAL stands after this change, so pages
+    # a lagging replica renders from now on are not cached (guanwu/core/db_router.py).
+    remember_content_position()
+    _bump()
 
 
 def _key(request: HttpRequest) -> str:
@@ -82,8 +107,11 @@ class PublicPageCacheMiddleware:
         if cached is not None:
             cached["X-Cache"] = "hit"
             return cached
+        # Asked before the page reads anything: a replica that has not yet replayed the latest
+        # change renders the old content, which is served but must not be kept.
+        behind = replica_behind_content(request)
         response = self.get_response(request)
-        if _cacheable_response(request, response):
+        if not behind and _cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             response["X-Cache"] = "miss"

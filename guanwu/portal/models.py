@@ -35,6 +35,46 @@ class HomePage(LegalReviewGuardMixin, Page):
     class Meta:
         verbose_name = _("关务公开专栏首页")
 
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Find a page below the home page by its URL path in one query, not one per level.
+
+        Wagtail walks the tree a level at a time, each level a query for the child and one
+        for its specific type: four queries for an item. Here the page and its parent come
+        in one query by ``url_path``, the specific page (with an item's unit and subitem) in
+        a second. What is found is what Wagtail's walk finds (``url_path`` is made of the
+        slugs); anything else — a path that matches nothing, a page type with its own
+        ``route`` — goes the usual way.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        parent_path = self.url_path + "".join(f"{c}/" for c in path_components[:-1])
+        rows = {
+            page.url_path: page
+            for page in Page.objects.filter(
+                url_path__in={url_path, parent_path}, path__startswith=self.path
+            )
+        }
+        found = rows.get(url_path)
+        if found is None or found.depth != self.depth + len(path_components):
+            return super().route(request, path_components)
+        model = found.specific_class
+        if model is None or model.route is not Page.route:
+            return super().route(request, path_components)
+        specific = model._default_manager.filter(pk=found.pk)
+        from guanwu.disclosure.models import DisclosureItemPage
+
+        if issubclass(model, DisclosureItemPage):
+            # What every item page shows (the facts list, the JSON-LD): no query each.
+            specific = specific.select_related("owning_unit", "subitem")
+        page = specific.first()
+        if page is None:
+            return super().route(request, path_components)
+        parent = self if parent_path == self.url_path else rows.get(parent_path)
+        if parent is not None:
+            page._cached_parent_obj = parent  # the breadcrumbs' get_parent(), without a query
+        return page.route(request, [])
+
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from guanwu.disclosure import selectors
 
@@ -44,8 +84,11 @@ class HomePage(LegalReviewGuardMixin, Page):
             public_contact_lines().filter(Q(unit__kind="district") | Q(unit__function="centre"))
         )
         context["categories"] = selectors.categories_with_counts()
-        context["notices"] = list(selectors.notices_in_force()[:5])
-        context["latest"] = list(selectors.latest_changes(8))
+        summaries = selectors.item_summaries()
+        context["notices"] = list(
+            summaries.filter(selectors.in_force()).order_by("-starts_at", "-last_published_at")[:5]
+        )
+        context["latest"] = list(summaries.order_by("-last_published_at")[:8])
         return context
 
 

@@ -148,7 +148,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Public pages are cached for this long at most; any publication purges them at once.
 GUANWU_PAGE_CACHE_SECONDS = env_int("GUANWU_PAGE_CACHE_SECONDS", 300)
 
-# Cache: Redis when REDIS_URL is set (shared between hosts), otherwise per-process memory.
+# Cache: Redis when REDIS_URL is set (shared between hosts), otherwise files under var/cache,
+# shared by every process of this host (gunicorn workers, task workers, the daily commands),
+# so a publication in any of them purges the cached pages all of them serve.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -159,7 +161,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,6 +209,9 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+# Public submissions a minute from one address (website, kiosk, API): guanwu/cases/throttle.py.
+# Unset or 0: the default of 10. Raise it only for a load test from one address.
+GUANWU_INTAKE_PER_MINUTE = env_int("GUANWU_INTAKE_PER_MINUTE", 0)
 GUANWU_CASE_FILES_ROOT = env_str("GUANWU_CASE_FILES_ROOT", str(VAR_DIR / "case-files"))
 # Text messages to askers: a dotted path to a class with ``send(number, text) -> str``.
 # The default only logs (masked number, length); plug in the carrier's gateway here.
@@ -213,6 +224,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage (issue 9: several web hosts share one media store):
+# Wagtail images and documents, printed editions. Objects stay private (the bucket's default
+# ACL, never public-read) and are reached through signed URLs that expire, since documents may
+# sit in restricted collections and editions are staff-only. Case attachments never go here:
+# they use their own storage under GUANWU_CASE_FILES_ROOT (docs/deploy.md).
+GUANWU_S3_BUCKET = env_str("GUANWU_S3_BUCKET", "")
+if GUANWU_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GUANWU_S3_BUCKET,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,
+            "location": env_str("GUANWU_S3_PREFIX", "media"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            # Longer than any cached page that carries such a URL (GUANWU_PAGE_CACHE_SECONDS).
+            "querystring_expire": env_int("GUANWU_S3_URL_SECONDS", 3600),
+            # Django's rule: a new file never replaces another one of the same name.
+            "file_overwrite": False,
+        },
+    }
 # Issue 8 input limits: non-file request bodies up to 2.5 MB; beyond it, or beyond the field
 # count, the visitor gets the Chinese 400 page. The field count stays at 10,000, not Django's
 # 1,000: a Wagtail page edit form with a long StreamField and inline panels posts thousands.

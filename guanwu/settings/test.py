@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory e-mail and cache, the same database URL logic."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,13 @@ GUANWU_ENVIRONMENT = "test"
 GUANWU_FIELD_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS1ub3Qtc2VjcmV0ISE="]
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    # With Redis (CI's PostgreSQL run), each pytest-xdist worker gets a database of its own,
+    # after REDIS_URL's: tests call cache.clear(), which flushes the whole database.
+    _redis_base, _, _redis_db = REDIS_URL.rstrip("/").rpartition("/")  # noqa: F405
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    CACHES["default"]["LOCATION"] = f"{_redis_base}/{(int(_redis_db or 0) + 1 + _worker) % 16}"
+    CACHES["default"]["KEY_PREFIX"] = f"guanwu-test-{_worker}"
 # Tests change the database behind the cache's back; the cache tests switch it on themselves.
 GUANWU_PAGE_CACHE_SECONDS = 0
 # The demo's few hundred cases are loaded only where a test asks for them (tests/demo).

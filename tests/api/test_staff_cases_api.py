@@ -6,20 +6,13 @@ from django.core.management import call_command
 
 import pytest
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from guanwu.cases.models import Case, CaseEvent
 from guanwu.cases.services import case_submit_public
 from guanwu.organization.models import Unit
+from tests.api_clients import api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ from django.utils import timezone
 
 import openpyxl
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from guanwu.audit.models import AuditEvent
 from guanwu.cases import services
@@ -34,6 +32,7 @@ from guanwu.cases.reminders import send_case_reminders
 from guanwu.core import crypto
 from guanwu.organization.models import Unit
 from guanwu.oversight.circulars import compute_figures
+from tests.api_clients import api
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +55,6 @@ def raw_identity(case: Case) -> tuple[str, ...]:
 def assert_no_identity(text: str, where: str) -> None:
     for secret in SECRETS:
         assert secret not in text, f"{secret!r} leaked into {where}"
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

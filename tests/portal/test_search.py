@@ -213,3 +213,82 @@ def test_search_page(demo, client):
     assert "找到" in html
     empty = client.get("/search/", {"q": "鸭嘴兽袋鼠"}).content.decode()
     assert "没有找到" in empty
+
+
+# --- at scale: bounded work per query (issue 9) ------------------------------------------------
+
+
+SENTENCE = "企业办理进出口货物AEO认证后，海关给予便利。HS编码8471项下货物"
+
+
+def test_every_substring_of_a_sentence_finds_it(demo):
+    """Pairs-of-characters index: every substring, 1 to 6 tokens long, still finds the item
+    (a lone character as a prefix, a run's last character, runs next to Latin and digits)."""
+    from guanwu.portal.search.text import tokens
+
+    page = publish(make_item(title="甲乙事项", body=f"<p>{SENTENCE}</p>"))
+    toks = tokens(SENTENCE)
+    for length in range(1, 7):
+        for start in range(len(toks) - length + 1):
+            piece = toks[start : start + length]
+            query = "".join(
+                (" " if i and t.isascii() and piece[i - 1].isascii() else "") + t
+                for i, t in enumerate(piece)
+            )
+            found = [h.page.pk for h in search(query, page_size=1000).hits]
+            assert page.pk in found, query
+
+
+def test_a_search_makes_the_same_number_of_queries_whatever_the_hits(demo, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(make_item(title="鹦鹉螺一号事项", body="<p>鹦鹉螺。</p>"))
+    for n in range(8):
+        publish(make_item(title=f"海马事项{n}", body="<p>海马条款。</p>"))
+    counts = []
+    for query, hits in (("鹦鹉螺", 1), ("海马", 8)):
+        client.get("/api/v1/search/", {"q": query})  # warm the per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/search/", {"q": query}).json()
+        assert len(body["results"]) == hits
+        assert all(r["type"] == "general" for r in body["results"])
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_title_matches_are_not_crowded_out_by_the_cap(demo, monkeypatch):
+    from guanwu.portal.search import engine
+
+    in_title = publish(make_item(title="蜂鸟检验须知", body="<p>无关内容。</p>"))
+    newer = [
+        publish(make_item(title=f"丁事项{n}", body="<p>正文提到蜂鸟检验。</p>")) for n in range(4)
+    ]
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    results = search("蜂鸟检验")
+    assert results.total == 3
+    assert results.hits[0].page.pk == in_title.pk
+    assert [h.tier for h in results.hits] == [0, 2, 2]
+    # within a tier the newest item comes first
+    assert [h.page.pk for h in results.hits][1:] == [newer[3].pk, newer[2].pk]
+
+
+def test_filters_apply_before_the_cap(demo, monkeypatch):
+    from guanwu.portal.search import engine
+
+    older = publish(make_item(title="戊事项", category=4, subitem="4.4", body="<p>蝾螈备案。</p>"))
+    for n in range(3):
+        publish(make_item(title=f"己事项{n}", body="<p>蝾螈备案。</p>"))
+    monkeypatch.setattr(engine, "CANDIDATES", 2)
+    assert [h.page.pk for h in search("蝾螈备案", category=4).hits] == [older.pk]
+
+
+def test_a_synonym_edit_is_seen_at_once_by_every_process(demo):
+    """No per-process copy of the synonym table: an edit that no signal of this process saw
+    (another gunicorn worker or app host made it) applies to the next search."""
+    plain = search("加工贸易", page_size=1000).total
+    assert search("鸽子信").total == 0
+    SearchSynonym.objects.create(term="鸽子信", synonyms="海关")
+    assert search("鸽子信").total > 0
+    SearchSynonym.objects.filter(term="鸽子信").update(synonyms="加工贸易")
+    assert search("鸽子信", page_size=1000).total == plain

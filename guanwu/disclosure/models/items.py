@@ -88,15 +88,19 @@ class CategoryPage(LegalReviewGuardMixin, Page):
         unit = request.GET.get("unit", "")[:32]
         mode = request.GET.get("mode", "")[:16]
         mode = mode if mode in DisclosureMode.values else ""
+        # item_summaries(): only the columns a list line shows (see selectors.SUMMARY_FIELDS).
         items = selectors.filter_items(
-            selectors.live_items(), category=self.number, subitem=subitem, unit=unit, mode=mode
+            selectors.item_summaries(), category=self.number, subitem=subitem, unit=unit, mode=mode
         )
         paginator = Paginator(selectors.in_force_first(items), 20)
         filters = {k: v for k, v in (("subitem", subitem), ("unit", unit), ("mode", mode)) if v}
         context.update(
             items=paginator.get_page(request.GET.get("page")),
             subitems=list(self.subitems()),
-            units=Unit.objects.live().filter(items__category=self.number).distinct(),
+            units=Unit.objects.live()
+            .filter(items__category=self.number)
+            .distinct()
+            .only("code", "name", "sort_order"),
             modes=[(m.value, m.label) for m in DisclosureMode if m != DisclosureMode.WITHHELD],
             current_subitem=subitem,
             current_unit=unit.upper(),
@@ -313,6 +317,16 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
 
     def get_template(self, request: Any, *args: Any, **kwargs: Any) -> str:
         return "disclosure/item_page.html"
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def attachments_with_documents(self) -> list[ItemAttachment]:
+        """The attachments with their documents in one query (not one per attachment)."""
+        return list(self.attachments.select_related("document"))
+
+    def windows_with_halls(self) -> list[Post]:
+        """The windows (办理/受理窗口) of the types that have them, with their halls, in one query."""
+        return list(self.windows.select_related("hall"))  # type: ignore[attr-defined]
 
 
 def require_text(page: Any, *names: str) -> None:

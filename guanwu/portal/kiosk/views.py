@@ -3,6 +3,8 @@ kind, fill in the form, the receipt with the tracking code and query password)."
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -10,7 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -196,6 +199,85 @@ def _case_receipt(
         "idle_minutes": RECEIPT_IDLE_SECONDS // 60,
     }
     return _render(request, "portal/kiosk/case_receipt.html", context, settings=settings)
+
+
+# --- working offline (issue 9) ----------------------------------------------------------------
+
+# Static files every kiosk screen uses (kiosk.css has no fonts or images of its own).
+SHELL_STATIC = ["css/kiosk.css", "css/kiosk-cases.css", "js/kiosk.js", "js/kiosk-offline.js"]
+# Bump when the layout of the saved pages changes: that cache survives new deployments (it
+# holds what visitors have seen), the shell cache is replaced by each new worker version.
+PAGES_CACHE_VERSION = 1
+# Saved kiosk pages kept at most; the oldest are dropped first.
+PAGES_KEPT = 300
+OFFLINE_REASONS = {"page", "submit"}
+
+
+@require_http_methods(["GET", "HEAD"])
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The kiosk's service worker, served at /kiosk/sw.js so that its scope is /kiosk/.
+
+    A template, not a static file: it lists the hashed static URLs and the category screens
+    to save at install, and its cache name is a hash of that list and of its own source, so
+    each deployment installs a new worker that drops the previous shell cache.
+    """
+    home = reverse("kiosk:home")
+    config: dict[str, Any] = {
+        "scope": home,
+        "staticUrl": static(""),
+        "shell": [
+            home,
+            reverse("kiosk:cases"),
+            reverse("kiosk:offline"),
+            reverse("kiosk:offline") + "?reason=submit",
+            *[static(name) for name in SHELL_STATIC],
+        ],
+        "pages": [
+            reverse("kiosk:category", args=[number])
+            for number in CategoryPage.objects.live()
+            .order_by("number")
+            .values_list("number", flat=True)
+        ],
+        "offline": {
+            "page": reverse("kiosk:offline"),
+            "submit": reverse("kiosk:offline") + "?reason=submit",
+        },
+        "noSave": [reverse("kiosk:sw")],
+        "formPrefix": reverse("kiosk:cases"),
+        "pagesVersion": PAGES_CACHE_VERSION,
+        "pagesKept": PAGES_KEPT,
+    }
+    template = get_template("portal/kiosk/sw.js")
+    source = getattr(getattr(template, "template", None), "source", "")
+    fingerprint = json.dumps(config, sort_keys=True) + source
+    config["version"] = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    # JSON inside a script: no "</" sequence can end anything, and no template tag is parsed.
+    config_js = json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
+    response = HttpResponse(
+        template.render({"config": config_js}, request),
+        content_type="application/javascript; charset=utf-8",
+    )
+    # The browser checks for a new worker on every navigation; never a stale copy (this also
+    # keeps it out of the public page cache, which skips "no-cache" responses).
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = home
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a screen it has not saved, or a failed submission.
+
+    Saved at install; the worker only ever serves it from its cache, when the network is down.
+    """
+    reason = request.GET.get("reason", "page")
+    context = {
+        "reason": reason if reason in OFFLINE_REASONS else "page",
+        "back_url": reverse("kiosk:home"),
+        "contact_lines": list(
+            public_contact_lines().filter(Q(unit__kind="district") | Q(unit__function="centre"))
+        ),
+    }
+    return _render(request, "portal/kiosk/offline.html", context)
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -14,12 +13,11 @@ from guanwu.disclosure.enums import DisclosureMode
 from guanwu.disclosure.models import DisclosureItemPage
 
 from . import query as query_module
-from .backends import backend
+from .backends import EVERYWHERE, TITLE, TITLE_FIELDS, backend
 from .documents import document_parts
 from .text import normalise, segment
 
 CANDIDATES = 1000
-SYNONYM_CACHE_KEY = "guanwu:search:synonyms"
 
 
 @dataclass
@@ -102,13 +100,46 @@ def rebuild() -> int:
 
 
 def synonyms() -> dict[str, list[str]]:
+    """The synonym table, read from the database on every search.
+
+    It is a few dozen rows (one query, well under a millisecond). It used to sit in the
+    Django cache for five minutes and be cleared on save — but without Redis that cache is
+    per process, so the other gunicorn workers and app hosts kept the old table.
+    """
     from guanwu.portal.models import SearchSynonym
 
-    table = cache.get(SYNONYM_CACHE_KEY)
-    if table is None:
-        table = {normalise(s.term): s.expansions() for s in SearchSynonym.objects.all()}
-        cache.set(SYNONYM_CACHE_KEY, table, 300)
-    return table
+    return {
+        normalise(term): SearchSynonym(term=term, synonyms=text).expansions()
+        for term, text in SearchSynonym.objects.values_list("term", "synonyms")
+    }
+
+
+def candidates(
+    parsed: query_module.ParsedQuery, filters: dict[str, object] | None = None
+) -> dict[int, tuple[int, float]]:
+    """Up to ``CANDIDATES`` matching live page ids with their (tier, score), best tiers first.
+
+    The index is asked for the title matches, then the title-and-fields matches, then every
+    match, each newest first and capped, until ``CANDIDATES`` documents are known: a word
+    found in 90,000 items costs about the same as one found in 1,000, and the items whose
+    title has the word are never crowded out of the candidates by body matches. When every
+    match fits under the cap, the tiers are only asked for when there is a match at all.
+    """
+    found: dict[int, tuple[int, float]] = {}
+    engine = backend()
+    everywhere = engine.match(parsed, CANDIDATES, EVERYWHERE, filters)
+    if not everywhere:
+        return found
+    for level, where in enumerate((TITLE, TITLE_FIELDS)):
+        for doc_id, score in engine.match(parsed, CANDIDATES, where, filters):
+            if doc_id not in found and len(found) < CANDIDATES:
+                found[doc_id] = (level, score)
+        if len(found) >= CANDIDATES:
+            return found
+    for doc_id, score in everywhere:
+        if doc_id not in found and len(found) < CANDIDATES:
+            found[doc_id] = (2, score)
+    return found
 
 
 def search(
@@ -120,58 +151,41 @@ def search(
     page: int = 1,
     page_size: int = 10,
 ) -> SearchResults:
-    """Ranked live items for ``raw``: title matches first, then structured fields, then body."""
+    """Ranked live items for ``raw``: title matches first, then structured fields, then body.
+
+    A fixed number of queries whatever the number of hits: the synonyms, three index queries
+    at most (joined to the live pages and the filters), the window's texts (for snippets) and
+    its pages (with what lists and the API need, see ``live_items``).
+    """
+    from guanwu.disclosure.selectors import live_items
     from guanwu.portal.models import SearchDocument
 
     parsed = query_module.parse(raw, synonyms())
     results = SearchResults(query=parsed.raw, total=0, page=max(page, 1), page_size=page_size)
     if not parsed.terms:
         return results
-    matches = backend().match(parsed, CANDIDATES)
-    if not matches:
+    filters = {"category": category, "subitem": subitem, "unit": unit.upper() if unit else None}
+    found = candidates(parsed, filters)
+    if not found:
         results.suggestions = suggest(parsed)
         return results
-    scores = dict(matches)
-    docs = SearchDocument.objects.filter(page_id__in=scores)
-    if category:
-        docs = docs.filter(category=category)
-    if subitem:
-        docs = docs.filter(subitem=subitem)
-    if unit:
-        docs = docs.filter(unit=unit.upper())
-    docs = list(docs.filter(page__live=True).only("page_id", "title", "fields_text", "body_text"))
-    ranked = sorted(
-        ((tier(doc, parsed), -scores[doc.page_id], doc) for doc in docs),
-        key=lambda row: (row[0], row[1], row[2].page_id),
-    )
+    ranked = sorted(found, key=lambda pk: (found[pk][0], -found[pk][1], -pk))
     results.total = len(ranked)
     start = (results.page - 1) * page_size
     window = ranked[start : start + page_size]
-    pages = DisclosureItemPage.objects.select_related("subitem", "owning_unit").in_bulk(
-        [doc.page_id for *_rest, doc in window]
+    if not window:
+        return results
+    texts = SearchDocument.objects.only("page_id", "title", "fields_text", "body_text").in_bulk(
+        window
     )
-    for level, score, doc in window:
-        if doc.page_id in pages:
+    pages = live_items().in_bulk(window)
+    for pk in window:
+        if pk in pages and pk in texts:
+            level, score = found[pk]
             results.hits.append(
-                Hit(pages[doc.page_id], -score, level, snippet(doc, parsed.highlight_words))
+                Hit(pages[pk], score, level, snippet(texts[pk], parsed.highlight_words))
             )
     return results
-
-
-def _contains_all(text: str, parsed: query_module.ParsedQuery) -> bool:
-    haystack = segment(text)
-    return all(
-        any(f" {' '.join(p)} " in f" {haystack} " for p in term.phrases) for term in parsed.terms
-    )
-
-
-def tier(doc: Any, parsed: query_module.ParsedQuery) -> int:
-    """0: the title has every term; 1: the title and fields together do; 2: only with the body."""
-    if _contains_all(doc.title, parsed):
-        return 0
-    if _contains_all(f"{doc.title}\n{doc.fields_text}", parsed):
-        return 1
-    return 2
 
 
 def snippet(doc: Any, words: list[str], width: int = 90) -> SafeString:
@@ -228,9 +242,9 @@ def suggest(parsed: query_module.ParsedQuery, limit: int = 5) -> list[str]:
     loose = query_module.ParsedQuery(
         raw=parsed.raw, terms=[query_module.Term(text="", phrases=pieces)]
     )
-    ids = [doc_id for doc_id, _score in backend().match(loose, 50)]
-    titles = SearchDocument.objects.filter(page_id__in=ids, page__live=True).values_list(
-        "page_id", "title"
-    )
-    by_id = dict(titles)
-    return [by_id[i] for i in ids if i in by_id][:limit]
+    ids = [doc_id for doc_id, _score in backend().match(loose, 200)]
+    titles = SearchDocument.objects.filter(page_id__in=ids).values_list("page_id", "title")
+    words = [query_module.ParsedQuery.compact(piece) for piece in pieces]
+    shared = [(sum(w in normalise(title) for w in words), pk, title) for pk, title in titles]
+    shared.sort(key=lambda row: (-row[0], -row[1]))
+    return [title for _count, _pk, title in shared[:limit]]

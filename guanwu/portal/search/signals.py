@@ -39,22 +39,3 @@ def remove_on_delete(sender: type, instance: Any, **kwargs: Any) -> None:
         from . import remove_pages
 
         remove_pages([instance.pk])
-
-
-def _clear_synonyms(**kwargs: Any) -> None:
-    from django.core.cache import cache
-
-    from .engine import SYNONYM_CACHE_KEY
-
-    cache.delete(SYNONYM_CACHE_KEY)
-
-
-def connect_synonym_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from guanwu.portal.models import SearchSynonym
-
-    post_save.connect(_clear_synonyms, sender=SearchSynonym, dispatch_uid="guanwu_synonyms_saved")
-    post_delete.connect(
-        _clear_synonyms, sender=SearchSynonym, dispatch_uid="guanwu_synonyms_deleted"
-    )
