@@ -4,11 +4,11 @@ Rendering a Wagtail page costs 20–40 ms of CPU here (FACTS.md), so anonymous G
 pages and the public API are served from the cache: Redis when ``REDIS_URL`` is set, so
 every host shares it, otherwise files under ``var/cache`` that every process of the host
 shares (gunicorn workers, task workers and the daily commands publish and withdraw too, and
-their change must purge the pages the web workers serve). Instead of finding every URL a change touches, a change bumps one
-*content version* that is part of every key: publish, withdrawal, expiry (Wagtail's
-unpublish), deletion, moves, unit-tree snippets and search synonyms. Old entries simply stop
-being read and age out. Time-dependent views (a notice reaching its end) are bounded by the
-entries' lifetime.
+their change must purge the pages the web workers serve). Instead of finding every URL a
+change touches, a change bumps one *content version* that every entry is stored with:
+publish, withdrawal, expiry (Wagtail's unpublish), deletion, moves, unit-tree snippets and
+search synonyms. An entry of an older version is a miss and is replaced. Time-dependent views
+(a notice reaching its end) are bounded by the entries' lifetime.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _after_commit() -> None:
 def _key(request: HttpRequest) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"guanwu:page:{content_version()}:{language}:{request.method}:{digest}"
+    return f"guanwu:page:{language}:{request.method}:{digest}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -102,9 +102,16 @@ class PublicPageCacheMiddleware:
         timeout = int(getattr(settings, "GUANWU_PAGE_CACHE_SECONDS", 300))
         if timeout <= 0 or not _cacheable_request(request):
             return self.get_response(request)
+        # The entry holds the content version it was rendered under; one round trip fetches
+        # it with the current version (an MGET on Redis), and a mismatch is a miss.
         key = _key(request)
-        cached = cache.get(key)
-        if cached is not None:
+        found = cache.get_many([key, VERSION_KEY])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = content_version()
+        entry = found.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+            cached = entry[1]
             cached["X-Cache"] = "hit"
             return cached
         # Asked before the page reads anything: a replica that has not yet replayed the latest
@@ -115,7 +122,7 @@ class PublicPageCacheMiddleware:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             response["X-Cache"] = "miss"
-            cache.set(key, response, timeout)
+            cache.set(key, (version, response), timeout)
         return response
 
 
