@@ -119,7 +119,7 @@ def submit_case(port: int, marker: str) -> int:
 
 def rehearse() -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="guanwu-replica-"))
-    os.chmod(base, 0o755)  # noqa: S103  # the postgres user must reach its data folders
+    os.chmod(base, 0o755)  # noqa: S103  # nosec B103  # postgres must reach its data folders
     primary = Cluster(base / "primary", pg_bindir())
     replica: Cluster | None = None
     site: Site | None = None

@@ -488,7 +488,7 @@ def _write_deadlines(moved: list[tuple[int, datetime.date, datetime.date]]) -> N
     table = connection.ops.quote_name(Case._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS c SET deadline = m.deadline"  # noqa: S608 (names only)
+            f"UPDATE {table} AS c SET deadline = m.deadline"  # noqa: S608  # nosec B608  # the table name only; values are parameters
             " FROM unnest(%s::bigint[], %s::date[]) AS m(id, deadline) WHERE c.id = m.id",
             [[pk for pk, _p, _d in moved], [deadline for _pk, _p, deadline in moved]],
         )

@@ -133,7 +133,7 @@ class SQLiteBackend(Backend):
         # first (score 0 for all).
         joins, params = self.joins(filters)
         sql = (
-            "SELECT f.rowid FROM portal_search_fts f"  # noqa: S608 (literal SQL, values are params)
+            "SELECT f.rowid FROM portal_search_fts f"  # noqa: S608  # nosec B608  # literal SQL; values are parameters
             + joins.replace("f.doc_key", "f.rowid")
             + " WHERE f.portal_search_fts MATCH %s ORDER BY f.rowid DESC LIMIT %s"
         )
@@ -201,7 +201,7 @@ class PostgresBackend(Backend):
         sql = (
             # No ts_rank: like bm25 on SQLite, newest first within a tier, so the vectors of
             # the returned rows are not read again.
-            "SELECT f.doc_id FROM to_tsquery('simple', %s) AS q, "  # noqa: S608
+            "SELECT f.doc_id FROM to_tsquery('simple', %s) AS q, "  # noqa: S608  # nosec B608  # literal SQL and a fixed column name; values are parameters
             "portal_search_fts f"
             + joins.replace("f.doc_key", "f.doc_id")
             + f" WHERE f.{column} @@ q ORDER BY f.doc_id DESC LIMIT %s"
