@@ -95,6 +95,38 @@ def record(
     return row
 
 
+@transaction.atomic
+def record_case_steps(events: list[Any]) -> int:
+    """One audit row per case timeline step, for steps made in bulk (``bulk_create`` sends no
+    ``post_save``): the same rows ``on_case_event`` writes one by one, chained in one pass —
+    one lock, one read of the chain's head, one insert — so a batch of 2,000 steps costs
+    three queries instead of two per step."""
+    if not events:
+        return 0
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-id").only("hash").first()
+    prev = last.hash if last else GENESIS
+    now = timezone.now()
+    rows = []
+    for step in events:
+        row = AuditEvent(
+            at=now,
+            actor=step.actor if getattr(step, "actor_id", None) else None,
+            actor_name=step.actor.get_username() if getattr(step, "actor_id", None) else "",
+            event=f"case.{step.action}",
+            object_type="cases.case",
+            object_id=str(step.case_id),
+            outcome=str(Outcome.SUCCESS),
+            detail=clean_detail({"action": step.action, "case_event": step.pk}),
+            prev_hash=prev,
+        )
+        row.hash = row.compute_hash()
+        prev = row.hash
+        rows.append(row)
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool

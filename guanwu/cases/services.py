@@ -513,6 +513,8 @@ def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
 
     from django.db.models import Q
 
+    from guanwu.audit.services import record_case_steps
+
     from .enums import DEFAULT_LIMITS
 
     calendar = load_calendar()
@@ -581,7 +583,7 @@ def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
                 _write_deadlines(moved)
                 # Not a progress step for the first-contact owner (notify.PROGRESS_ACTIONS),
                 # so nothing else is owed per event than the row itself.
-                CaseEvent.objects.bulk_create(
+                steps = CaseEvent.objects.bulk_create(
                     [
                         CaseEvent(
                             case_id=pk,
@@ -595,6 +597,9 @@ def recompute_open_deadlines(years: Iterable[int] | None = None) -> int:
                     ],
                     batch_size=RECOMPUTE_BATCH,
                 )
+                # bulk_create sends no post_save: the audit rows every timeline step gets
+                # (guanwu/audit/receivers.py) are appended here, chained in one pass.
+                record_case_steps(steps)
             changed += len(moved)
     return changed
 

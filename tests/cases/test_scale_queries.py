@@ -12,10 +12,12 @@ from django.utils import timezone
 
 import pytest
 
+from guanwu.audit.models import AuditEvent
+from guanwu.audit.services import verify
 from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays
 from guanwu.cases.enums import Status
-from guanwu.cases.models import Case, DeadlinePolicy
+from guanwu.cases.models import Case, CaseEvent, DeadlinePolicy
 from guanwu.cases.selectors import capped_count
 from guanwu.cases.services import case_submit_public, recompute_open_deadlines
 from guanwu.organization.models import Unit
@@ -63,6 +65,12 @@ def test_recompute_open_deadlines_does_not_query_per_case(section):
     assert many == few  # 30 moved deadlines cost what 3 did
     moved = Case.objects.filter(events__action="deadline_recomputed")
     assert moved.distinct().count() == 33
+    # Every timeline step has its audit row, as steps made one by one do, and the chain holds.
+    steps = CaseEvent.objects.filter(action="deadline_recomputed")
+    audited = AuditEvent.objects.filter(event="case.deadline_recomputed")
+    assert sorted(int(a.object_id) for a in audited) == sorted(s.case_id for s in steps)
+    assert {a.detail["case_event"] for a in audited} == {s.pk for s in steps}
+    assert verify().ok
     assert set(Case.objects.open().values_list("deadline", flat=True)) == {base.deadline}
     # Nothing left to move: the next run reads and writes nothing per case either.
     assert _recompute_queries() < few
