@@ -403,10 +403,11 @@ def run(smoke: bool) -> list[Result]:
                 target="no per-case queries",
                 measured=round(recompute["s"], 2),
                 unit="s",
-                # Per batch a fixed handful: read, events, UPDATE, INSERT and the transaction's
-                # savepoint statements (6 measured); plus the policies and the calendar once.
-                # A per-case query would show as at least one query per open case.
-                met=recompute["queries"] <= 8 * batches + 10,
+                # Per batch a fixed handful: read, events, UPDATE, INSERT, the transaction's
+                # savepoints (6 measured) and the audit rows of the steps (chain lock, head,
+                # one INSERT); plus the policies and the calendar once. A per-case query
+                # would show as at least one query per open case.
+                met=recompute["queries"] <= 12 * batches + 10,
                 note=(
                     f"{recompute['queries']} queries for {batches} batches of 2000 "
                     f"({recompute['changed']} deadlines moved)"
