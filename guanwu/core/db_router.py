@@ -87,9 +87,14 @@ class PrimaryReplicaRouter:
 
 
 def remember_content_position() -> None:
-    """Store the primary's current WAL position (call after the change has committed)."""
+    """Store the primary's current WAL position (call after the change has committed).
+
+    On PostgreSQL whether or not this process has a replica configured: the change may be
+    made by a command or a task worker that only knows the primary, while the web processes
+    read from a replica.
+    """
     primary = connections["default"]
-    if not replica_configured() or primary.vendor != "postgresql":
+    if primary.vendor != "postgresql":
         return
     with primary.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
