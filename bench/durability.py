@@ -46,7 +46,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,6 +56,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from lib import child_pids, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -103,12 +104,6 @@ print(json.dumps({"conn_max_age": db["CONN_MAX_AGE"], "conn_health_checks": db["
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def pg_bindir() -> Path:
@@ -266,19 +261,8 @@ class Server:
         return status < 500
 
     def worker_pids(self) -> list[int]:
-        """The master's children, from /proc (a worker is a direct child of the master)."""
-        if self.process is None:
-            return []
-        master = self.process.pid
-        pids = []
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                text = Path(stat).read_text()
-                # Field 4 (ppid) comes after the parenthesised command name.
-                ppid = int(text.rsplit(")", 1)[1].split()[1])
-                if ppid == master:
-                    pids.append(int(Path(stat).parent.name))
-        return sorted(pids)
+        """The master's children (a worker is a direct child of the master)."""
+        return child_pids(self.process.pid) if self.process is not None else []
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

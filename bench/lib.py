@@ -76,6 +76,19 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def child_pids(master: int) -> list[int]:
+    """The direct children of ``master`` (gunicorn's workers), from /proc."""
+    pids = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = Path(stat).read_text()
+            # Field 4 (ppid) comes after the parenthesised command name.
+            ppid = int(text.rsplit(")", 1)[1].split()[1])
+            if ppid == master:
+                pids.append(int(Path(stat).parent.name))
+    return sorted(pids)
+
+
 # --- databases -----------------------------------------------------------------------------
 
 
@@ -299,18 +312,7 @@ class Gunicorn:
         return status < 500
 
     def worker_pids(self) -> list[int]:
-        """The master's children, from /proc (a worker is a direct child of the master)."""
-        if self.process is None:
-            return []
-        master = self.process.pid
-        pids = []
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                text = Path(stat).read_text()
-                ppid = int(text.rsplit(")", 1)[1].split()[1])
-                if ppid == master:
-                    pids.append(int(Path(stat).parent.name))
-        return sorted(pids)
+        return child_pids(self.process.pid) if self.process is not None else []
 
     def worker_rss_mib(self) -> list[float]:
         """Each worker's resident set (VmRSS) in MiB."""
