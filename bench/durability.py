@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lib import child_pids, free_port
+from lib import child_pids, free_port, spawn_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -218,38 +218,14 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        with open(self.logfile, "ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603
-                [
-                    str(BIN / "gunicorn"),
-                    "guanwu.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                    "--timeout",
-                    "30",
-                    "--graceful-timeout",
-                    "5",
-                    "--backlog",
-                    "256",
-                    # Not the shared ~/.gunicorn/gunicorn.ctl of every other gunicorn here.
-                    "--no-control-socket",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, killed as one at the end
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.process.poll() is None:
-            if len(self.worker_pids()) == self.workers and self._answers():
-                return
-            time.sleep(0.2)
-        # The log goes with the temporary directory: show its end now.
-        tail = self.logfile.read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"gunicorn did not come up:\n{tail}")
+        self.process = spawn_gunicorn(
+            self.port,
+            self.workers,
+            self.env,
+            self.logfile,
+            ["--timeout", "30", "--graceful-timeout", "5", "--backlog", "256"],
+            self._answers,
+        )
 
     def _answers(self) -> bool:
         try:

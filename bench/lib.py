@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -247,6 +247,47 @@ class Site:
 # --- gunicorn ------------------------------------------------------------------------------
 
 
+def spawn_gunicorn(
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    logfile: Path,
+    options: Sequence[str],
+    answers: Callable[[], bool],
+) -> subprocess.Popen[bytes]:
+    """Start gunicorn (its own process group, its log in ``logfile``) and wait up to 60 s
+    until all ``workers`` run and ``answers()``; RuntimeError with the log's end otherwise."""
+    with open(logfile, "ab") as out:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "gunicorn"),
+                "guanwu.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                # Not the shared ~/.gunicorn/gunicorn.ctl of every other gunicorn here.
+                "--no-control-socket",
+                *options,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed as one at the end
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(child_pids(process.pid)) == workers and answers():
+            return process
+        time.sleep(0.2)
+    tail = logfile.read_text(errors="replace")[-3000:]
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    raise RuntimeError(f"gunicorn did not come up:\n{tail}")
+
+
 class Gunicorn:
     """gunicorn serving a Site (sync workers, as deploy/ runs it), in its own process group."""
 
@@ -270,36 +311,19 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Gunicorn:
-        with open(self.logfile, "ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603
-                [
-                    str(BIN / "gunicorn"),
-                    "guanwu.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                    "--timeout",
-                    "60",
-                    "--backlog",
-                    "1024",
-                    "--no-control-socket",
-                    *self.args,
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        try:
+            self.process = spawn_gunicorn(
+                self.port,
+                self.workers,
+                self.env,
+                self.logfile,
+                ["--timeout", "60", "--backlog", "1024", *self.args],
+                self._answers,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.process.poll() is None:
-            if len(self.worker_pids()) == self.workers and self._answers():
-                return self
-            time.sleep(0.2)
-        tail = self.logfile.read_text(errors="replace")[-3000:]
-        self.stop()
-        raise RuntimeError(f"gunicorn did not come up:\n{tail}")
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
