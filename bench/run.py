@@ -1,6 +1,6 @@
 """Run the benchmarks and write their results: ``make bench`` / ``make bench-smoke``.
 
-    .venv/bin/python bench/run.py [--smoke] [--only NAME ...]
+    .venv/bin/python bench/run.py [--smoke] [--only NAME ...] [--results FILE]
 
 Each benchmark (``BENCHMARKS`` below, a module of this folder with ``run(smoke)``) runs in a
 process of its own. A full run writes ``bench/results/latest.json`` and regenerates the table
@@ -122,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks they still run")
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmarks")
+    parser.add_argument(
+        "--results",
+        help="write the report to this file instead of bench/results/, and leave the README alone",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -134,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
     target = RESULTS / ("smoke.json" if args.smoke else "latest.json")
+    if args.results:
+        target = Path(args.results).resolve()
     # A partial run (--only) updates its benchmarks in the existing report.
     report: dict = {"benchmarks": {}}
     if args.only and target.exists():
@@ -172,10 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     for site in templates["sites"]:
         site.close()
     report["finished"] = now()
-    RESULTS.mkdir(exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
-    if not args.smoke:
+    print(f"wrote {target}")
+    if not args.smoke and not args.results:
         write_readme(report)
         print(f"wrote the table in {README.relative_to(ROOT)}")
     print(table(report))
