@@ -82,7 +82,7 @@ def test_redis_url_turns_on_the_shared_cache(tmp_path):
     without = settings_value(
         "guanwu.settings.dev", "s.CACHES['default']['BACKEND']", GUANWU_VAR_DIR=str(tmp_path)
     )
-    assert without.stdout.strip().endswith("FileBasedCache")
+    assert without.stdout.strip().endswith("HostFileCache")
     with_redis = settings_value(
         "guanwu.settings.dev",
         "s.CACHES['default']['BACKEND']",
