@@ -53,7 +53,8 @@ run: prepare ## Install, migrate, load the demo and serve on 127.0.0.1:$(PORT) w
 	@echo ""
 # The worker runs the "background" tasks (django-tasks database backend) for as long as
 # gunicorn serves: the trap stops it, and waits for a build under way, when gunicorn exits.
-	$(MANAGE) db_worker --backend background --no-reload & worker=$$!; \
+	$(MANAGE) requeue_interrupted_tasks --worker-id local-1 -v 0
+	$(MANAGE) db_worker --backend background --no-reload --worker-id local-1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn guanwu.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --timeout 60
