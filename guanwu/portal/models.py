@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from guanwu.disclosure.guard import LegalReviewGuardMixin
+from guanwu.disclosure.models.items import RoutedPageMixin
 from guanwu.organization.selectors import public_contact_lines
 
 
-class HomePage(LegalReviewGuardMixin, Page):
+class HomePage(RoutedPageMixin, LegalReviewGuardMixin, Page):
     """The column's home: the six categories, the hotlines and the directory entry point."""
 
     intro = models.TextField(
@@ -36,60 +38,128 @@ class HomePage(LegalReviewGuardMixin, Page):
         verbose_name = _("关务公开专栏首页")
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        """Find a page below the home page by its URL path in one query, not one per level.
+        """Find a page below the home page by its URL path in two queries, whatever its depth.
 
         Wagtail walks the tree a level at a time, each level a query for the child and one
-        for its specific type: four queries for an item. Here the page and its parent come
-        in one query by ``url_path``, the specific page (with an item's unit and subitem) in
-        a second. What is found is what Wagtail's walk finds (``url_path`` is made of the
-        slugs); anything else — a path that matches nothing, a page type with its own
-        ``route`` — goes the usual way.
+        for its specific type, and before serving reads the page's ancestors and then their
+        view restrictions: eight queries for an item. Here one query reads the page and all
+        its ancestors by ``url_path`` (made of the slugs, so what Wagtail's walk finds) and
+        ``path``, each with whether a view restriction is set on it; a second reads the
+        specific page (with what its page shows, ``serving_queryset``). When no ancestor has a
+        restriction and none is an alias, the page is marked so that Wagtail's check needs no
+        query (``RoutedPageMixin``); otherwise Wagtail's own check runs. Anything unusual —
+        a path that matches nothing, a page type with its own ``route``, an incomplete chain
+        — goes Wagtail's usual way.
         """
         if not path_components:
+            result = super().route(request, path_components)
+            if self.alias_of_id is None and _chain_unrestricted(
+                self.path, _ancestor_rows(Q(path__in=_ancestor_paths(self.path)))
+            ):
+                self._no_view_restrictions = True
+            return result
+        prefixes = [
+            self.url_path + "".join(f"{c}/" for c in path_components[: i + 1])
+            for i in range(len(path_components))
+        ]
+        rows = _ancestor_rows(
+            Q(path__in=_ancestor_paths(self.path))
+            | Q(url_path__in=prefixes, path__startswith=self.path)
+        )
+        found = next(
+            (
+                row
+                for row in rows.values()
+                if row["url_path"] == prefixes[-1]
+                and row["depth"] == self.depth + len(path_components)
+                and row["path"].startswith(self.path)
+            ),
+            None,
+        )
+        if found is None:
             return super().route(request, path_components)
-        url_path = self.url_path + "/".join(path_components) + "/"
-        parent_path = self.url_path + "".join(f"{c}/" for c in path_components[:-1])
-        rows = {
-            page.url_path: page
-            for page in Page.objects.filter(
-                url_path__in={url_path, parent_path}, path__startswith=self.path
-            )
-        }
-        found = rows.get(url_path)
-        if found is None or found.depth != self.depth + len(path_components):
+        chain = [rows.get(p) for p in _ancestor_paths(found["path"])]
+        below = [row for row in chain if row is not None and row["depth"] > self.depth]
+        models = [_page_model(row["content_type_id"]) for row in below]
+        if None in chain or any(m is None or m.route is not Page.route for m in models):
             return super().route(request, path_components)
-        model = found.specific_class
-        if model is None or model.route is not Page.route:
+        model = models[-1]
+        specific = model._default_manager.filter(pk=found["id"]).order_by()
+        serving = getattr(model, "serving_queryset", None)
+        pages = list(serving(specific) if serving else specific)
+        if not pages:
             return super().route(request, path_components)
-        specific = model._default_manager.filter(pk=found.pk)
-        from guanwu.disclosure.models import DisclosureItemPage
-
-        if issubclass(model, DisclosureItemPage):
-            # What every item page shows (the facts list, the JSON-LD): no query each.
-            specific = specific.select_related("owning_unit", "subitem")
-        page = specific.first()
-        if page is None:
-            return super().route(request, path_components)
-        parent = self if parent_path == self.url_path else rows.get(parent_path)
-        if parent is not None:
-            page._cached_parent_obj = parent  # the breadcrumbs' get_parent(), without a query
+        page = pages[0]
+        if _chain_unrestricted(found["path"], rows):
+            page._no_view_restrictions = True
+        parent = rows[found["path"][: -Page.steplen]]
+        # The breadcrumbs' parent link, without get_parent()'s query.
+        page.route_parent = {"title": parent["title"], "url_path": parent["url_path"]}
         return page.route(request, [])
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from guanwu.disclosure import selectors
+        from guanwu.organization.enums import ContactLineKind
 
         context = super().get_context(request, *args, **kwargs)
+        # Plain rows, links built from url_path (selectors.PageUrls): no page object per line.
+        urls = selectors.PageUrls(request)
         # The district's duty and reporting lines and the centre's hotlines (seed 四.三).
-        context["contact_lines"] = list(
-            public_contact_lines().filter(Q(unit__kind="district") | Q(unit__function="centre"))
-        )
-        context["categories"] = selectors.categories_with_counts()
-        summaries = selectors.item_summaries()
-        context["notices"] = list(
-            summaries.filter(selectors.in_force()).order_by("-starts_at", "-last_published_at")[:5]
-        )
-        context["latest"] = list(summaries.order_by("-last_published_at")[:8])
+        kinds = {value: str(label) for value, label in ContactLineKind.choices}
+        context["contact_lines"] = [
+            {
+                **line,
+                "kind_label": kinds.get(line["kind"], line["kind"]),
+                "tel": line["number"].replace(" ", ""),
+            }
+            for line in public_contact_lines()
+            .filter(Q(unit__kind="district") | Q(unit__function="centre"))
+            .values("kind", "number", "hours")
+        ]
+        context["categories"] = selectors.category_tiles(urls)
+        context.update(selectors.home_lines(urls))
         return context
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The tree paths of a page and each of its ancestors, the root first."""
+    return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+
+def _ancestor_rows(condition: Q) -> dict[str, dict[str, Any]]:
+    """Page rows by tree path, each with whether a view restriction is set on it."""
+    restricted = Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk")))
+    rows = (
+        Page.objects.filter(condition)
+        .annotate(restricted=restricted)
+        .order_by()
+        .values(
+            "id",
+            "path",
+            "depth",
+            "url_path",
+            "title",
+            "content_type_id",
+            "alias_of_id",
+            "restricted",
+        )
+    )
+    return {row["path"]: row for row in rows}
+
+
+def _chain_unrestricted(path: str, rows: dict[str, dict[str, Any]]) -> bool:
+    """True when the page at ``path`` and every ancestor were read, none an alias (whose
+    restrictions are its source's), none with a view restriction: what Wagtail's
+    ``get_view_restrictions`` would find empty."""
+    chain = [rows.get(p) for p in _ancestor_paths(path)]
+    return all(
+        row is not None and row["alias_of_id"] is None and not row["restricted"] for row in chain
+    )
+
+
+def _page_model(content_type_id: int) -> type[Page] | None:
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return model if model is not None and issubclass(model, Page) else None
 
 
 class SearchDocument(models.Model):

@@ -28,11 +28,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Wagtail's routing: the site, the root page and its specific row, the page and its parent
-# by URL path, the specific page, the ancestors' aliases and the view restrictions.
-HOME_QUERIES = 10  # routing (4) + hotlines, counts, subitems, categories, notices, latest
-CATEGORY_QUERIES = 10  # routing (6) + item count, subitems, units, the page of items
-ITEM_QUERIES = 10  # routing (6, with unit and subitem) + district, check, windows, files
+# Routing: Wagtail's site (with its root page) and the root's specific row; then
+# HomePage.route's page and ancestors by URL path with their view restrictions and aliases
+# (one query), and the specific page with what it shows (one query).
+HOME_QUERIES = 8  # routing (3) + hotlines, subitems, categories with counts, notices, latest
+CATEGORY_QUERIES = 8  # routing (4) + item count, the page of items, subitems, units
+ITEM_QUERIES = 6  # routing (4, with unit, subitem, latest check, district) + windows, files
 DIRECTORY_QUERIES = 2  # units, contact lines
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from guanwu.organization.models import ContactLine, Post, Staff, Unit
@@ -51,7 +52,25 @@ ITEM_TYPES = [
 ]
 
 
-class CategoryPage(LegalReviewGuardMixin, Page):
+class RoutedPageMixin:
+    """A page whose view restrictions the home page's routing has already looked up.
+
+    ``HomePage.route`` reads the page's ancestors in the query that finds it, with whether
+    each has a view restriction, and sets ``_no_view_restrictions`` on the page it returns
+    when none of them has one and none is an alias. Wagtail's check before serving
+    (``check_view_restrictions``) then needs no query of its own; in every other case (a
+    restriction, an alias, a page not found that way) Wagtail's own look-up runs.
+    """
+
+    _no_view_restrictions = False
+
+    def get_view_restrictions(self) -> Any:
+        if self._no_view_restrictions:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class CategoryPage(RoutedPageMixin, LegalReviewGuardMixin, Page):
     """One of the six categories (一 to 六) under the column's home page."""
 
     number = models.PositiveSmallIntegerField(_("类别"), choices=Category.choices, unique=True)
@@ -88,19 +107,25 @@ class CategoryPage(LegalReviewGuardMixin, Page):
         unit = request.GET.get("unit", "")[:32]
         mode = request.GET.get("mode", "")[:16]
         mode = mode if mode in DisclosureMode.values else ""
-        # item_summaries(): only the columns a list line shows (see selectors.SUMMARY_FIELDS).
+        # Plain rows with the columns a list line shows, links from url_path (selectors).
         items = selectors.filter_items(
-            selectors.item_summaries(), category=self.number, subitem=subitem, unit=unit, mode=mode
+            selectors.public_items(), category=self.number, subitem=subitem, unit=unit, mode=mode
         )
-        paginator = Paginator(selectors.in_force_first(items), 20)
+        lines = selectors.item_lines(selectors.in_force_first(items), "summary", "mode", "in_force")
+        page_of_items = Paginator(lines, 20).get_page(request.GET.get("page"))
+        page_of_items.object_list = selectors.lines_with_urls(
+            page_of_items.object_list, selectors.PageUrls(request)
+        )
         filters = {k: v for k, v in (("subitem", subitem), ("unit", unit), ("mode", mode)) if v}
         context.update(
-            items=paginator.get_page(request.GET.get("page")),
-            subitems=list(self.subitems()),
-            units=Unit.objects.live()
-            .filter(items__category=self.number)
-            .distinct()
-            .only("code", "name", "sort_order"),
+            items=page_of_items,
+            subitems=list(self.subitems().values("code", "name", "short_name")),
+            units=list(
+                Unit.objects.live()
+                .filter(items__category=self.number)
+                .distinct()
+                .values("code", "name", "sort_order")
+            ),
             modes=[(m.value, m.label) for m in DisclosureMode if m != DisclosureMode.WITHHELD],
             current_subitem=subitem,
             current_unit=unit.upper(),
@@ -117,7 +142,7 @@ class ItemQuerySet(PageQuerySet):
 ItemManager = PageManager.from_queryset(ItemQuerySet)
 
 
-class DisclosureItemPage(LegalReviewGuardMixin, Page):
+class DisclosureItemPage(RoutedPageMixin, LegalReviewGuardMixin, Page):
     """Fields every disclosure item has, whatever its type (DESIGN rule 3)."""
 
     category = models.PositiveSmallIntegerField(
@@ -224,8 +249,12 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
     @cached_property
     def last_checked_at(self) -> datetime.datetime | None:
         """The latest of publication and the liaison's last "still current" check."""
-        check = self.content_checks.order_by("-checked_at").first()
-        dates = [d for d in (self.last_published_at, check and check.checked_at) if d]
+        if "latest_check_at" in self.__dict__:  # read with the page (serving_queryset)
+            checked = self.latest_check_at
+        else:
+            check = self.content_checks.order_by("-checked_at").first()
+            checked = check and check.checked_at
+        dates = [d for d in (self.last_published_at, checked) if d]
         return max(dates) if dates else None
 
     def next_check_date(self) -> datetime.date | None:
@@ -317,6 +346,37 @@ class DisclosureItemPage(LegalReviewGuardMixin, Page):
 
     def get_template(self, request: Any, *args: Any, **kwargs: Any) -> str:
         return "disclosure/item_page.html"
+
+    @classmethod
+    def serving_queryset(cls, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """The page as ``HomePage.route`` reads it to serve it: with what the page shows
+        (the facts list's unit and sub-item, the latest content check) in the same query."""
+        from .review import ContentCheck
+
+        latest_check = (
+            ContentCheck.objects.filter(page_id=OuterRef("pk"))
+            .order_by("-checked_at")
+            .values("checked_at")[:1]
+        )
+        return queryset.select_related("owning_unit", "subitem").annotate(
+            latest_check_at=Subquery(latest_check)
+        )
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..selectors import PageUrls
+
+        context = super().get_context(request, *args, **kwargs)
+        # The breadcrumbs' category: from the routing query when the page came that way.
+        parent = getattr(self, "route_parent", None)
+        if parent is not None:
+            context["parent_link"] = {
+                "title": parent["title"],
+                "url": PageUrls(request)(parent["url_path"]),
+            }
+        else:
+            page = self.get_parent()
+            context["parent_link"] = {"title": page.title, "url": page.get_url(request=request)}
+        return context
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -581,6 +641,19 @@ class LicensingGuidePage(DisclosureItemPage):
     class Meta:
         verbose_name = _("行政许可办事指南")
         verbose_name_plural = _("行政许可办事指南")
+
+    @classmethod
+    def serving_queryset(cls, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """Also the district's name, which the page's JSON-LD names as the area served
+        (``templatetags/structured_data.py``)."""
+        from guanwu.organization.enums import UnitKind
+
+        district = Unit.objects.live().filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code")
+        return (
+            super()
+            .serving_queryset(queryset)
+            .annotate(district_name=Subquery(district.values("name")[:1]))
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -22,6 +22,7 @@ register = template.Library()
 
 # As django.utils.html.json_script: nothing in the JSON can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+_UNREAD = object()
 
 
 def government_service(page: Any, request: Any = None) -> dict[str, Any] | None:
@@ -39,7 +40,11 @@ def government_service(page: Any, request: Any = None) -> dict[str, Any] | None:
         provider["url"] = request.build_absolute_uri(reverse("unit-detail", args=[unit.code]))
     if unit.address:
         provider["address"] = unit.address
-    district = Unit.objects.live().filter(kind=UnitKind.DISTRICT).first()
+    # Read with the page when it was served (LicensingGuidePage.serving_queryset).
+    district_name = getattr(page, "district_name", _UNREAD)
+    if district_name is _UNREAD:
+        district = Unit.objects.live().filter(kind=UnitKind.DISTRICT).first()
+        district_name = district.name if district is not None else None
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -53,10 +58,10 @@ def government_service(page: Any, request: Any = None) -> dict[str, Any] | None:
             else page.get_full_url()
         ),
     }
-    if district is not None:
+    if district_name is not None:
         data["areaServed"] = {
             "@type": "AdministrativeArea",
-            "name": _("%(district)s关区") % {"district": district.name},
+            "name": _("%(district)s关区") % {"district": district_name},
         }
     return data
 
