@@ -127,11 +127,12 @@ def candidates(
     """
     found: dict[int, tuple[int, float]] = {}
     engine = backend()
-    everywhere = engine.match(parsed, CANDIDATES, EVERYWHERE, filters)
+    plan = engine.plan(parsed)
+    everywhere = engine.match(parsed, CANDIDATES, EVERYWHERE, filters, plan)
     if not everywhere:
         return found
     for level, where in enumerate((TITLE, TITLE_FIELDS)):
-        for doc_id, score in engine.match(parsed, CANDIDATES, where, filters):
+        for doc_id, score in engine.match(parsed, CANDIDATES, where, filters, plan):
             if doc_id not in found and len(found) < CANDIDATES:
                 found[doc_id] = (level, score)
         if len(found) >= CANDIDATES:
@@ -153,7 +154,8 @@ def search(
 ) -> SearchResults:
     """Ranked live items for ``raw``: title matches first, then structured fields, then body.
 
-    A fixed number of queries whatever the number of hits: the synonyms, three index queries
+    A fixed number of queries whatever the number of hits: the synonyms, on PostgreSQL the
+    index statistics (see ``PostgresBackend.plan``), three index queries
     at most (joined to the live pages and the filters), the window's texts (for snippets) and
     its pages (with what lists and the API need, see ``live_items``).
     """
