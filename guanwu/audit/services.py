@@ -7,6 +7,9 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +55,91 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
-@transaction.atomic
+def _append(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain ``rows`` (built, not saved) onto the log's head and insert them in one statement.
+
+    Everything but the hashes is built before this, so the chain lock (held until the
+    transaction commits) covers only the head's read, the hashing and one INSERT."""
+    if not rows:
+        return rows
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    prev = last or GENESIS
+    for row in rows:
+        row.prev_hash = prev
+        row.hash = prev = row.compute_hash()
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        AuditEvent.objects.bulk_create(rows)
+    return rows
+
+
+# The rows of the ``deferred()`` block being run on this thread (None outside one).
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("guanwu_audit_pending", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the audit rows recorded inside and append them as the block's last statements.
+
+    Use it inside the action's transaction (``with transaction.atomic(), deferred():``): the
+    rows are written in that transaction, after every other change of the action, with one
+    lock, one read of the chain's head and one INSERT. The chain lock is then held from the
+    end of the action to its commit instead of from the first step's row, so concurrent
+    actions wait for each other only that long. An exception leaves the block without
+    writing them (and the transaction rolls back what they record). A savepoint rolled back
+    inside the block must not have recorded anything: its rows would still be written."""
+    if _pending.get() is not None:  # nested: the outer block writes them
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.deferred() must run inside the action's transaction")
+    token = _pending.set([])
+    try:
+        yield
+        rows = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    _append(rows)
+
+
+def _queue_or_append(rows: list[AuditEvent]) -> list[AuditEvent]:
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend(rows)
+        return rows
+    with transaction.atomic():
+        return _append(rows)
+
+
+def _build(
+    event: str,
+    *,
+    actor: Any = None,
+    outcome: str = Outcome.SUCCESS,
+    request: Any = None,
+    detail: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    at: datetime.datetime | None = None,
+) -> AuditEvent:
+    """One row, unchained (``prev_hash`` and ``hash`` are set when it is appended)."""
+    meta = getattr(request, "META", {}) if request is not None else {}
+    return AuditEvent(
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "get_username", lambda: "")() if actor is not None else "",
+        event=event,
+        object_type=str(object_type or ""),
+        object_id=str(object_id if object_id is not None else ""),
+        outcome=str(outcome),
+        address=str(meta.get("REMOTE_ADDR", "") or "")[:45],
+        request_id=str(getattr(request, "request_id", "") or "")[:64],
+        detail=clean_detail(detail or {}),
+    )
+
+
 def record(
     event: str,
     *,
@@ -64,7 +151,10 @@ def record(
     object_type: str = "",
     object_id: Any = "",
 ) -> AuditEvent:
-    """Append one event to the chain. ``obj`` (a model instance) gives object type and id."""
+    """Append one event to the chain. ``obj`` (a model instance) gives object type and id.
+
+    Inside ``deferred()`` the row is queued and written at the block's end (its ``hash`` is
+    empty until then); elsewhere it is written at once, in the caller's transaction."""
     if not is_known_event(event):
         raise ValueError(f"unknown audit event {event!r}")
     if actor is None and request is not None:
@@ -74,57 +164,44 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk
-    meta = getattr(request, "META", {}) if request is not None else {}
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").only("hash").first()
-    row = AuditEvent(
-        at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "get_username", lambda: "")() if actor is not None else "",
-        event=event,
-        object_type=str(object_type or ""),
-        object_id=str(object_id if object_id is not None else ""),
-        outcome=str(outcome),
-        address=str(meta.get("REMOTE_ADDR", "") or "")[:45],
-        request_id=str(getattr(request, "request_id", "") or "")[:64],
-        detail=clean_detail(detail or {}),
-        prev_hash=last.hash if last else GENESIS,
+    row = _build(
+        event,
+        actor=actor,
+        outcome=outcome,
+        request=request,
+        detail=detail,
+        object_type=object_type,
+        object_id=object_id,
     )
-    row.hash = row.compute_hash()
-    row.save()
-    return row
+    return _queue_or_append([row])[0]
 
 
-@transaction.atomic
-def record_case_steps(events: list[Any]) -> int:
+def case_step_rows(events: list[Any], request: Any = None) -> list[AuditEvent]:
+    """The audit row of each case timeline step (what ``receivers.on_case_event`` records):
+    only the action and ids, never notes or data (they may carry a reporter's words)."""
+    now = timezone.now()
+    return [
+        _build(
+            f"case.{step.action}",
+            actor=step.actor if getattr(step, "actor_id", None) else None,
+            object_type="cases.case",
+            object_id=step.case_id,
+            request=request,
+            detail={"action": step.action, "case_event": step.pk},
+            at=now,
+        )
+        for step in events
+    ]
+
+
+def record_case_steps(events: list[Any], request: Any = None) -> int:
     """One audit row per case timeline step, for steps made in bulk (``bulk_create`` sends no
     ``post_save``): the same rows ``on_case_event`` writes one by one, chained in one pass —
     one lock, one read of the chain's head, one insert — so a batch of 2,000 steps costs
-    three queries instead of two per step."""
+    three queries instead of two per step. Inside ``deferred()`` they join its rows."""
     if not events:
         return 0
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-id").only("hash").first()
-    prev = last.hash if last else GENESIS
-    now = timezone.now()
-    rows = []
-    for step in events:
-        row = AuditEvent(
-            at=now,
-            actor=step.actor if getattr(step, "actor_id", None) else None,
-            actor_name=step.actor.get_username() if getattr(step, "actor_id", None) else "",
-            event=f"case.{step.action}",
-            object_type="cases.case",
-            object_id=str(step.case_id),
-            outcome=str(Outcome.SUCCESS),
-            detail=clean_detail({"action": step.action, "case_event": step.pk}),
-            prev_hash=prev,
-        )
-        row.hash = row.compute_hash()
-        prev = row.hash
-        rows.append(row)
-    AuditEvent.objects.bulk_create(rows)
-    return len(rows)
+    return len(_queue_or_append(case_step_rows(events, request)))
 
 
 @dataclass(frozen=True)

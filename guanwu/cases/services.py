@@ -116,6 +116,27 @@ def _lock(case: Case) -> Case:
     return case
 
 
+def _log_new_case(
+    case: Case, actor: Any, steps: list[tuple[str, dict[str, Any]]]
+) -> list[CaseEvent]:
+    """The first steps of a new case on its timeline in one INSERT (rule 9), their audit rows
+    (``bulk_create`` sends no ``post_save`` for the audit receiver) and the first-contact
+    owner's messages, as ``log_event`` gives each step (rule 5)."""
+    from guanwu.audit.middleware import current_request
+    from guanwu.audit.services import record_case_steps
+
+    from . import notify
+
+    events = CaseEvent.objects.bulk_create(
+        [CaseEvent(case=case, action=action, actor=actor, data=data) for action, data in steps]
+    )
+    # The address and request id of the request that made the steps, as the receiver does.
+    record_case_steps(events, request=current_request())
+    for event in events:
+        notify.first_contact_progress(event)
+    return events
+
+
 def _create(
     *,
     kind: str,
@@ -128,8 +149,13 @@ def _create(
     units: Iterable[Unit] = (),
     first_contact: Any = None,
     idempotency_key: str | None = None,
+    savepoint: bool = True,
     **extra: Any,
 ) -> Case:
+    """A new case, routed (rule 4), with its "received" and "route" steps.
+
+    ``savepoint``: a clashing tracking code is retried under a savepoint; without it the
+    IntegrityError ends the caller's transaction, which retries the whole submission."""
     if kind not in CaseKind.values:
         raise CaseError({"kind": _("请选择咨询投诉的类别。")})
     if channel not in Channel.values:
@@ -137,6 +163,9 @@ def _create(
     body = _clean_text(body, 10_000)
     if not body:
         raise CaseError({"body": _("请填写具体内容。")})
+    units = list({unit.pk: unit for unit in units}.values())
+    # Routed before it is stored: level and unit go in with the row, not in an UPDATE.
+    routed = route(kind, units)
     today = timezone.localdate()
     case = Case(
         tracking_code=_tracking_code(),
@@ -152,22 +181,55 @@ def _create(
         received_on=today,
         deadline=deadline_for(kind, today),
         idempotency_key=idempotency_key or None,
+        level=routed.level,
+        responsible_unit=routed.responsible_unit,
         **extra,
     )
-    case.full_clean(exclude=["tracking_code", "password_salt", "idempotency_key"])
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                case.save()
-            break
-        except IntegrityError:
-            if idempotency_key and Case.objects.filter(idempotency_key=idempotency_key).exists():
-                raise
-            case.pk = None
-            case.tracking_code = _tracking_code()
-    _event(case, "received", first_contact, channel=channel)
-    _apply_route(case, list(units), first_contact)
+    # Not re-checked here, each a query: the unit just read by the routing, and the table's
+    # one check constraint (about closed cases; a new case is "received"; the database
+    # enforces it anyway).
+    case.full_clean(
+        exclude=["tracking_code", "password_salt", "idempotency_key", "responsible_unit"],
+        validate_constraints=False,
+    )
+    if not savepoint:
+        case.save()
+    else:
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    case.save()
+                break
+            except IntegrityError:
+                if attempt == 4 or (
+                    idempotency_key
+                    and Case.objects.filter(idempotency_key=idempotency_key).exists()
+                ):
+                    raise
+                case.pk = None
+                case.tracking_code = _tracking_code()
+    lead = routed.responsible_unit
+    CaseUnit.objects.bulk_create(
+        [CaseUnit(case=case, unit=lead, lead=True)]
+        + [CaseUnit(case=case, unit=unit, lead=False) for unit in units if unit.pk != lead.pk]
+    )
+    _log_new_case(
+        case,
+        first_contact,
+        [
+            ("received", {"channel": channel}),
+            (
+                "route",
+                {"level": routed.level, "unit": lead.code, "units": [u.code for u in units]},
+            ),
+        ],
+    )
     return case
+
+
+def _by_key(key: str) -> Case | None:
+    # Unordered: the key is unique, and the model's ordering would only cost compile time.
+    return Case.objects.filter(idempotency_key=key).order_by().first()
 
 
 def case_submit_public(
@@ -185,33 +247,45 @@ def case_submit_public(
 ) -> Submission:
     """A submission from the website or the kiosk. It is stored before it is acknowledged;
     the same ``idempotency_key`` (a retry, a double click) gives the same case back.
-    ``attachments`` are stored with the case in one transaction (checked again there)."""
-    key = (idempotency_key or "").strip()[:100] or None
-    if key:
-        existing = Case.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return Submission(existing, case_password(existing), created=False)
-    try:
-        with transaction.atomic():
-            case = _create(
-                kind=kind,
-                channel=channel,
-                body=body,
-                title=title,
-                name=name,
-                phone=phone,
-                email=email,
-                units=units,
-                idempotency_key=key,
-            )
-            if attachments:
-                from .attachments import store_attachments
+    ``attachments`` are stored with the case in one transaction (checked again there).
 
-                store_attachments(case, attachments)
-    except IntegrityError:
-        # Two identical retries raced: the other one stored it first.
-        existing = Case.objects.get(idempotency_key=key)
+    The audit rows of its steps are the transaction's last statements (``audit.deferred``):
+    the audit chain's lock is taken just before the commit, so concurrent submissions queue
+    for the head's read, one INSERT and the commit only."""
+    from guanwu.audit.services import deferred
+
+    key = (idempotency_key or "").strip()[:100] or None
+    if key and (existing := _by_key(key)) is not None:
         return Submission(existing, case_password(existing), created=False)
+    units = list(units)
+    for attempt in range(5):
+        try:
+            with transaction.atomic(), deferred():
+                case = _create(
+                    kind=kind,
+                    channel=channel,
+                    body=body,
+                    title=title,
+                    name=name,
+                    phone=phone,
+                    email=email,
+                    units=units,
+                    idempotency_key=key,
+                    # Files are stored once: with them, a clashing code is retried in place.
+                    savepoint=bool(attachments),
+                )
+                if attachments:
+                    from .attachments import store_attachments
+
+                    store_attachments(case, attachments)
+            break
+        except IntegrityError:
+            # Two identical retries raced: the other one stored it first.
+            if key and (existing := _by_key(key)) is not None:
+                return Submission(existing, case_password(existing), created=False)
+            # Otherwise a tracking code clashed: the whole submission again, with a new one.
+            if attachments or attempt == 4:
+                raise
     return Submission(case, case_password(case), created=True)
 
 

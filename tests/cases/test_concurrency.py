@@ -16,11 +16,13 @@ from django.db import connection
 
 import pytest
 
+from guanwu.audit.models import AuditEvent
+from guanwu.audit.services import verify
 from guanwu.calendar.services import load_calendar
 from guanwu.calendar.workdays import add_workdays
 from guanwu.cases import services
 from guanwu.cases.enums import Status
-from guanwu.cases.models import Case, CaseReply
+from guanwu.cases.models import Case, CaseEvent, CaseReply
 from guanwu.organization.models import Unit
 
 pytestmark = [
@@ -73,6 +75,18 @@ def test_200_submissions_from_20_threads_give_200_cases_and_200_codes(demo_db):
     # Every one was routed and has its receipt on the timeline.
     assert not stored.filter(responsible_unit__isnull=True).exists()
     assert all(case.events.filter(action="received").count() == 1 for case in stored)
+    # Rule 9 under concurrency: each step has its audit row (written last in each
+    # submission's transaction, under the chain's lock) and the chain has no fork or gap.
+    steps = CaseEvent.objects.filter(case__in=stored)
+    rows = AuditEvent.objects.filter(
+        object_type="cases.case",
+        object_id__in=[str(pk) for pk in stored.values_list("pk", flat=True)],
+    )
+    assert steps.count() == 400
+    assert sorted(rows.values_list("detail__case_event", flat=True)) == sorted(
+        steps.values_list("pk", flat=True)
+    )
+    assert verify().ok
 
     # The same key from 20 threads at once (a double click, a retry storm): one case.
     barrier = threading.Barrier(20)
@@ -89,6 +103,7 @@ def test_200_submissions_from_20_threads_give_200_cases_and_200_codes(demo_db):
         answers = set(pool.map(submit_same, range(20)))
     assert len(answers) == 1
     assert Case.objects.filter(idempotency_key="double-click").count() == 1
+    assert verify().ok
 
 
 def _at_once(*actions: Callable[[], Any]) -> list[Any]:
