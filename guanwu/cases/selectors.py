@@ -30,7 +30,10 @@ def capped_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT) -> tup
     with ``LIMIT limit + 1`` so a million-row listing stops early instead of counting every
     row; above that, on PostgreSQL, the planner's estimate for the whole query (never below
     ``limit + 1``), on other databases the exact count."""
-    seen = queryset.order_by()[: limit + 1].count()
+    # In the listing's own order (by default the model's, newest first), so the planner
+    # reads the first rows through the index the page is read through; unordered, it took
+    # a sequential scan that stops after limit + 1 rows only if they come early (issue 9).
+    seen = queryset[: limit + 1].count()
     if seen <= limit:
         return seen, True
     connection = connections[queryset.db]
@@ -66,6 +69,14 @@ def only_overdue(cases: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
         # driver time); unnest of a constant array is estimated at its length.
         return cases.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
     return cases.filter(pk__in=ids)
+
+
+def all_ids(
+    cases: QuerySet[Case], order: list[Any], limit: int = OVERDUE_AS_IDS
+) -> list[int] | None:
+    """Every id of ``cases`` in ``order``, or None when there are more than ``limit``."""
+    ids = list(cases.order_by(*order).values_list("pk", flat=True)[: limit + 1])
+    return ids if len(ids) <= limit else None
 
 
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
