@@ -4,6 +4,7 @@ a template context plus the list of ``Printed`` objects the edition is made from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,6 +45,9 @@ class Collected:
     objects: list[Printed]
     # A remark for the build message (a board that needs more than one sheet, say).
     note: str = ""
+    # How the template becomes a PDF when not in one piece (``render.render_pdf``): the
+    # handbook is laid out in parts.
+    renderer: Callable[[str, dict[str, Any]], Any] | None = None
 
 
 class Builder(Protocol):

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models import prefetch_related_objects as prefetch
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -32,8 +34,10 @@ from guanwu.disclosure.models import DisclosureItemPage, SubItem
 from guanwu.organization.enums import UnitFunction, UnitKind
 from guanwu.organization.models import Hall, Unit
 
+from . import parts
 from .content import Collected, printed
 from .enums import CATEGORIES, EditionKind
+from .render import Rendered
 
 TEMPLATE = "printing/handbook.html"
 
@@ -55,6 +59,7 @@ class ItemView:
     windows: list[Any] = field(default_factory=list)
     channels: list[Any] = field(default_factory=list)
     replaced_by: Any = None
+    page_no: int | None = None  # where it starts in the book, once laid out
 
     @property
     def has_limits(self) -> bool:
@@ -71,6 +76,7 @@ class Section:
     wording: str
     anchor: str
     items: list[ItemView] = field(default_factory=list)
+    page_no: int | None = None
 
 
 @dataclass
@@ -81,6 +87,7 @@ class Chapter:
     description: str
     anchor: str
     sections: list[Section] = field(default_factory=list)
+    page_no: int | None = None
 
     @property
     def heading(self) -> str:
@@ -303,4 +310,86 @@ def build_handbook_content(
             if any(i.has_limits for s in chapter.sections for i in s.items)
         ],
     }
-    return Collected(template=TEMPLATE, title=title, context=context, objects=objects)
+    return Collected(
+        template=TEMPLATE,
+        title=title,
+        context=context,
+        objects=objects,
+        renderer=render_handbook,
+    )
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def render_handbook(template: str, context: dict[str, Any]) -> Rendered:
+    """The handbook laid out in parts and bound into one PDF (``parts``).
+
+    The parts: the cover and contents, each chapter, the time-limit index. Each starts a page
+    anyway (``h1.part``), so the pages are those of the book laid out whole; only one part's
+    layout is alive at a time. A chapter numbers its pages on from where the one before ended,
+    so the contents' length comes first: it is laid out once with blank page numbers (the
+    numbers' box has a fixed width, so they do not change the layout), and once more at the
+    end with the pages each chapter, section and item starts on — read from the anchors of the
+    laid-out chapters, where the book laid out whole needed ``target-counter`` and a second
+    pass over all its pages.
+    """
+    base_url = str(settings.BASE_DIR)
+    chapters: list[Chapter] = context["chapters"]
+
+    def html(part: str, first_page: int = 1, **extra: Any) -> str:
+        return render_to_string(
+            template,
+            {
+                "page_placeholder": "",
+                **context,
+                **extra,
+                "part": part,
+                "first_page": first_page,
+                # WeasyPrint's first page is a right-hand one: an even-numbered first page
+                # turns the part's left and right pages round.
+                "flip": first_page % 2 == 0,
+            },
+        )
+
+    # Three digits hold the place of the numbers: the widest the contents will print.
+    htmls = [html("front", page_placeholder="000")]
+    front_pages = parts.count_pages(htmls[0], base_url)
+    while True:
+        laid_out, page = [], front_pages + 1
+        for chapter in chapters:
+            laid_out.append(parts.lay_out(html("chapter", page, chapter=chapter), base_url))
+            page += laid_out[-1].page_count
+        starts = _anchor_pages(laid_out, front_pages + 1)
+        for chapter in chapters:
+            chapter.page_no = starts.get(chapter.anchor)
+            for section in chapter.sections:
+                section.page_no = starts.get(section.anchor)
+                for item in section.items:
+                    item.page_no = starts.get(item.anchor)
+        if context["limit_items"]:
+            htmls.append(html("index", page))
+            laid_out.append(parts.lay_out(htmls[-1], base_url))
+        htmls[0] = html("front", limits_page_no=page)
+        front = parts.lay_out(htmls[0], base_url)
+        if front.page_count == front_pages:
+            break
+        # The numbers did change the contents' length after all: lay the chapters out again.
+        front_pages = front.page_count  # pragma: no cover - the numbers' box is fixed
+        htmls = htmls[:1]  # pragma: no cover
+    laid_out.insert(0, front)
+    return Rendered(
+        pdf=parts.bind(laid_out),
+        page_count=sum(part.page_count for part in laid_out),
+        html="".join(htmls),
+    )
+
+
+def _anchor_pages(laid_out: list[parts.Part], first_page: int) -> dict[str, int]:
+    """Anchor -> the book's page number it is on, for parts laid out from ``first_page``."""
+    pages: dict[str, int] = {}
+    for part in laid_out:
+        for name, (page, _x, _y) in part.anchors.items():
+            pages.setdefault(name, first_page + page)
+        first_page += part.page_count
+    return pages

@@ -105,7 +105,7 @@ def build(edition: Edition, progress: Progress | None = None) -> Edition:
         _set(
             edition, progress, 20, _("正在排版（共 %(n)d 项内容）") % {"n": len(collected.objects)}
         )
-        rendered = render_pdf(collected.template, collected.context)
+        rendered = (collected.renderer or render_pdf)(collected.template, collected.context)
         _set(edition, progress, 90, _("正在保存"))
         _store(edition, collected, rendered.pdf, rendered.page_count)
         done = _("已生成，共 %(n)d 页") % {"n": rendered.page_count}

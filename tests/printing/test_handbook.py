@@ -265,6 +265,71 @@ def test_time_limit_index_lists_every_item_with_a_limit_and_its_page(district):
         assert squeeze(f"{item.number}{item.page.title}") in squeeze(page), item.number
 
 
+def test_contents_and_index_links_go_to_the_pages_they_name(district):
+    """The book is laid out in parts (printing.parts): the links from the contents and the
+    time-limit index into the chapters are bound afterwards, and must land where the printed
+    number says."""
+    reader = PdfReader(io.BytesIO(district.pdf))
+    entries = toc_entries(district)
+    contents_pages = range(1, entries[0][1] - 1)  # 0-based: from the page after the cover
+    targets = []
+    for number in contents_pages:
+        for annotation in reader.pages[number].get("/Annots") or []:
+            link = annotation.get_object()
+            if link.get("/Subtype") == "/Link":
+                targets.append(reader.get_page_number(link["/Dest"][0].get_object()) + 1)
+    # One link a contents line (a title wrapped onto two lines may give two), in book order.
+    assert len(targets) >= len(entries)
+    # (A title filling its last line pushes its number onto a line of its own, without
+    # leader dots, which toc_entries does not read: hence a subset.)
+    assert {page for _label, page in entries} <= set(targets)
+    assert targets == sorted(targets)
+    index_start = dict(entries)["时限索引"]
+    index_targets = [
+        reader.get_page_number(a.get_object()["/Dest"][0].get_object()) + 1
+        for page in reader.pages[index_start - 1 :]
+        for a in page.get("/Annots") or []
+    ]
+    assert index_targets
+    printed = [
+        int(m[1])
+        for page in district.layout[index_start - 1 :]
+        for m in re.finditer(r"^\s*\d+\.\d+\.\d+\s+.*?\s(\d+)\s*$", page, re.MULTILINE)
+    ]
+    assert index_targets == printed
+
+
+def test_outline_holds_the_parts_chapters_sections_and_items(district):
+    reader = PdfReader(io.BytesIO(district.pdf))
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles[:2] == [district.edition.title, "目录"]
+    assert [t for t in titles if t[1:2] == "、"] == ["二、执法依据", "三、办事程序", "四、执法权限"]
+    assert titles[-1] == "时限索引"
+    for item in top:
+        page = reader.get_destination_page_number(item) + 1
+        assert squeeze(item.title) in squeeze(district.layout[page - 1]), item.title
+
+
+def test_parts_bind_links_across_parts():
+    from guanwu.printing import parts
+
+    first = parts.lay_out('<p><a href="#far">to the second part</a></p>', ".")
+    second = parts.lay_out(
+        '<p style="break-after: page">one</p><h1 id="far" style="margin-top: 5cm">far</h1>', "."
+    )
+    assert (first.page_count, second.page_count) == (1, 2)
+    assert second.anchors["far"][0] == 1
+    reader = PdfReader(io.BytesIO(parts.bind([first, second])))
+    assert len(reader.pages) == 3
+    (annotation,) = reader.pages[0]["/Annots"]
+    destination = annotation.get_object()["/Dest"]
+    assert reader.get_page_number(destination[0].get_object()) == 2
+    # The anchor's top, in PDF points from the page's foot: 5 cm below the top of the page
+    # area (WeasyPrint's default page margin is 75 px, 56.25 pt).
+    assert abs(float(destination[3]) - (841.89 - 56.25 - 5 / 2.54 * 72)) < 1
+
+
 # --- fonts ------------------------------------------------------------------------------------
 
 
