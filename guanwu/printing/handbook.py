@@ -327,12 +327,18 @@ def render_handbook(template: str, context: dict[str, Any]) -> Rendered:
 
     The parts: the cover and contents, each chapter, the time-limit index. Each starts a page
     anyway (``h1.part``), so the pages are those of the book laid out whole; only one part's
-    layout is alive at a time. A chapter numbers its pages on from where the one before ended,
-    so the contents' length comes first: it is laid out once with blank page numbers (the
-    numbers' box has a fixed width, so they do not change the layout), and once more at the
-    end with the pages each chapter, section and item starts on — read from the anchors of the
-    laid-out chapters, where the book laid out whole needed ``target-counter`` and a second
-    pass over all its pages.
+    layout is alive at a time in a process.
+
+    The chapters are laid out without their running headers and page numbers, the only thing
+    on their pages that depends on where a chapter starts; so they are laid out side by side
+    in worker processes (``parts.lay_out_in_processes``), while this process lays out the
+    contents once with blank page numbers to learn its length (the numbers' box has a fixed
+    width, so they do not change the layout). The page each chapter, section and item starts
+    on is then read from the laid-out chapters' anchors (the book laid out whole needed
+    ``target-counter`` and a second pass over all its pages); the contents are laid out with
+    them, then the index, then the chapters' headers and page numbers as one document of
+    otherwise empty pages (the ``stamp`` part), which ``parts.bind`` lays over the chapters'
+    pages.
     """
     base_url = str(settings.BASE_DIR)
     chapters: list[Chapter] = context["chapters"]
@@ -353,33 +359,47 @@ def render_handbook(template: str, context: dict[str, Any]) -> Rendered:
         )
 
     # Three digits hold the place of the numbers: the widest the contents will print.
-    htmls = [html("front", page_placeholder="000")]
-    front_pages = parts.count_pages(htmls[0], base_url)
-    while True:
-        laid_out, page = [], front_pages + 1
-        for chapter in chapters:
-            laid_out.append(parts.lay_out(html("chapter", page, chapter=chapter), base_url))
-            page += laid_out[-1].page_count
-        starts = _anchor_pages(laid_out, front_pages + 1)
-        for chapter in chapters:
-            chapter.page_no = starts.get(chapter.anchor)
-            for section in chapter.sections:
-                section.page_no = starts.get(section.anchor)
-                for item in section.items:
-                    item.page_no = starts.get(item.anchor)
-        if context["limit_items"]:
-            htmls.append(html("index", page))
-            laid_out.append(parts.lay_out(htmls[-1], base_url))
-        htmls[0] = html("front", limits_page_no=page)
-        front = parts.lay_out(htmls[0], base_url)
-        if front.page_count == front_pages:
-            break
-        # The numbers did change the contents' length after all: lay the chapters out again.
-        front_pages = front.page_count  # pragma: no cover - the numbers' box is fixed
-        htmls = htmls[:1]  # pragma: no cover
+    placeholder_front = html("front", page_placeholder="000")
+    front_pages = 0
+
+    def count_front() -> None:
+        nonlocal front_pages
+        front_pages = parts.count_pages(placeholder_front, base_url)
+
+    chapter_htmls = [html("chapter", chapter=chapter) for chapter in chapters]
+    laid_out = parts.lay_out_in_processes(
+        chapter_htmls,
+        base_url,
+        processes=settings.GUANWU_HANDBOOK_PROCESSES,
+        meanwhile=count_front,
+    )
+    del chapter_htmls
+    starts = _anchor_pages(laid_out, front_pages + 1)
+    for chapter in chapters:
+        chapter.page_no = starts.get(chapter.anchor)
+        for section in chapter.sections:
+            section.page_no = starts.get(section.anchor)
+            for item in section.items:
+                item.page_no = starts.get(item.anchor)
+    page = front_pages + 1 + sum(part.page_count for part in laid_out)
+    htmls = [html("front", limits_page_no=page)]
+    front = parts.lay_out(htmls[0], base_url)
+    if front.page_count != front_pages:  # pragma: no cover - the numbers' box is fixed
+        raise RuntimeError("the contents changed length when their page numbers were set")
+    if context["limit_items"]:
+        htmls.append(html("index", page))
+        laid_out.append(parts.lay_out(htmls[-1], base_url))
+    stamp_pages: list[str] = []
+    for chapter, part in zip(chapters, laid_out, strict=False):
+        stamp_pages += [chapter.heading] + [""] * (part.page_count - 1)
+    stamps = None
+    if stamp_pages:
+        stamps = parts.lay_out(html("stamp", front_pages + 1, stamp_pages=stamp_pages), base_url)
+        if stamps.page_count != len(stamp_pages):  # pragma: no cover - one div, one page
+            raise RuntimeError("the running headers do not match the chapters' pages")
     laid_out.insert(0, front)
     return Rendered(
-        pdf=parts.bind(laid_out),
+        pdf=parts.bind(laid_out, stamps=stamps, stamp_from=front_pages),
         page_count=sum(part.page_count for part in laid_out),
         html="".join(htmls),
     )

@@ -147,6 +147,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Public pages are cached for this long at most; any publication purges them at once.
 GUANWU_PAGE_CACHE_SECONDS = env_int("GUANWU_PAGE_CACHE_SECONDS", 300)
+# Processes a handbook's chapters are laid out in (guanwu.printing.parts). Two halve the
+# time on two cores but add a second WeasyPrint layout in memory: a 500-item book peaks at
+# about 760 MiB in one process and about 1.2-1.4 GiB in two (bench/README.md).
+GUANWU_HANDBOOK_PROCESSES = env_int("GUANWU_HANDBOOK_PROCESSES", 1)
 
 # Cache: Redis when REDIS_URL is set (shared between hosts), otherwise files under var/cache,
 # shared by every process of this host (gunicorn workers, task workers, the daily commands),

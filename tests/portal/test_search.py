@@ -207,6 +207,26 @@ def test_search_api_shape(demo, client):
     assert client.get("/api/v1/search/", {"q": "海关", "category": "x"}).status_code == 400
 
 
+def test_search_api_rows_are_what_the_serializer_gives(demo, rf):
+    """The API writes its rows directly (``search_rows``); they are the serializer's."""
+    from rest_framework.request import Request
+
+    from guanwu.api.views import SearchHitSerializer, search_rows
+
+    for query in ("海关", "行政许可", "AEO认证"):
+        request = Request(rf.get("/api/v1/search/", {"q": query}))
+        results = search(query, page_size=50)
+        assert results.hits
+        rows = search_rows(results.hits, request)
+        pages = []
+        for hit in results.hits:
+            hit.page.snippet = str(hit.snippet)
+            hit.page.tier = hit.tier
+            pages.append(hit.page)
+        expected = SearchHitSerializer(pages, many=True, context={"request": request}).data
+        assert [list(row.items()) for row in rows] == [list(row.items()) for row in expected]
+
+
 def test_search_page(demo, client):
     html = client.get("/search/", {"q": "AEO认证"}).content.decode()
     assert "<mark>" in html

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 
 import pytest
 from pypdf import PdfReader
@@ -24,7 +25,7 @@ from pypdf import PdfReader
 from guanwu.disclosure.enums import DisclosureMode
 from guanwu.disclosure.models import DisclosureItemPage, LicensingGuidePage, ProcedurePage
 from guanwu.organization.models import Staff, Unit
-from guanwu.printing import services
+from guanwu.printing import parts, services
 from guanwu.printing.enums import EditionKind
 from guanwu.printing.handbook import build_handbook_content, handbook_items
 from guanwu.printing.models import Edition
@@ -99,7 +100,15 @@ def handbooks(django_db_setup, django_db_blocker, tmp_path_factory):
         page.summary = DRAFT_TEXT
         page.save_revision(user=liaison)
 
-        district = services.build_edition(kind=EditionKind.HANDBOOK, size="A4")
+        # The district's chapters are laid out in two worker processes, as a large book's
+        # are (the demo's is below parts.PARALLEL_MIN_BYTES) when the setting asks for two;
+        # the unit's in this process.
+        threshold, parts.PARALLEL_MIN_BYTES = parts.PARALLEL_MIN_BYTES, 0
+        try:
+            with override_settings(GUANWU_HANDBOOK_PROCESSES=2):
+                district = services.build_edition(kind=EditionKind.HANDBOOK, size="A4")
+        finally:
+            parts.PARALLEL_MIN_BYTES = threshold
         unit = services.build_edition(
             kind=EditionKind.HANDBOOK, unit=Unit.objects.get(code=UNIT), size="A5"
         )
@@ -312,8 +321,6 @@ def test_outline_holds_the_parts_chapters_sections_and_items(district):
 
 
 def test_parts_bind_links_across_parts():
-    from guanwu.printing import parts
-
     first = parts.lay_out('<p><a href="#far">to the second part</a></p>', ".")
     second = parts.lay_out(
         '<p style="break-after: page">one</p><h1 id="far" style="margin-top: 5cm">far</h1>', "."
@@ -444,3 +451,20 @@ def test_command_refuses_an_unknown_unit_or_size_in_chinese():
     with pytest.raises(CommandError, match="手册只能用：A4、A5"):
         call_command("build_handbook", size="A3")
     assert Edition.objects.count() == before
+
+
+def test_parts_laid_out_in_worker_processes_are_those_laid_out_here(monkeypatch):
+    """The chapters of a large book are laid out in worker processes (spawned: no Django,
+    no database); the parts come back in order and as this process lays them out."""
+    htmls = [
+        f'<h1 id="p{n}">part {n}</h1>' + "<p style='break-before: page'>more</p>" * n
+        for n in range(1, 4)
+    ]
+    assert parts.groups([len(h) for h in htmls], 2) == [[2], [0, 1]]
+    monkeypatch.setattr(parts, "PARALLEL_MIN_BYTES", 0)
+    ran = []
+    laid_out = parts.lay_out_in_processes(htmls, ".", processes=2, meanwhile=lambda: ran.append(1))
+    assert ran == [1]
+    here = [parts.lay_out(h, ".") for h in htmls]
+    assert [p.page_count for p in laid_out] == [p.page_count for p in here] == [2, 3, 4]
+    assert [p.anchors for p in laid_out] == [p.anchors for p in here]
