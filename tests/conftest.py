@@ -70,6 +70,15 @@ def _chinese_by_default(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
+@pytest.fixture(autouse=True)
+def _sites_read_afresh():
+    """Each test reads Wagtail's sites anew: a rolled-back test sends no signal to bump the
+    site version, so a process's copy could hold that test's sites (guanwu/core/sites.py)."""
+    from guanwu.core import sites
+
+    sites.forget()
+
+
 def fresh_demo_database() -> None:
     """Flush, restore what the migrations created, and load the demo, committed.
 

@@ -10,7 +10,8 @@ areas. Writes, migrations and every request of a signed-in user go to the primar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -40,6 +41,18 @@ def reads_from_replica(request: HttpRequest) -> bool:
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
+
+
+@contextmanager
+def reads_on_primary() -> Iterator[None]:
+    """Reads inside go to the primary even during a public request: for what a process keeps
+    beyond the request under a version another process bumped after its commit (a lagging
+    replica could hand back the rows from before that commit)."""
+    token = _public_read.set(False)
+    try:
+        yield
+    finally:
+        _public_read.reset(token)
 
 
 class PublicReadMiddleware:

@@ -132,3 +132,32 @@ def test_pages_in_english_through_the_language_cookie(demo, client):
     assert '<html lang="en">' in html
     assert "Owning unit" in html
     assert "Customs disclosure column" in client.get("/").content.decode()
+
+
+def test_the_process_copy_of_the_site_follows_changes(demo, client):
+    """Wagtail's site and root page come from the process's copy (guanwu/core/sites.py):
+    a restriction added after it was read still applies, a saved site is read again, and a
+    bump of the shared version (another process's change) is seen."""
+    from wagtail.models import Site
+
+    from guanwu.core import sites
+
+    home = Page.objects.get(depth=2).specific
+    assert client.get("/").status_code == 200
+    # Routing marked the request's copy of the home page, never the kept one.
+    restriction = PageViewRestriction.objects.create(
+        page=home, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get("/").status_code == 302
+    restriction.delete()
+
+    # Changed behind this process's back (no signal here), then bumped as another would.
+    Page.objects.filter(pk=home.pk).update(title="另一进程改过的首页")
+    sites.bump_site_version()
+    assert "另一进程改过的首页" in client.get("/").content.decode()
+
+    site = Site.objects.get(is_default_site=True)
+    site.is_default_site = False
+    site.hostname = "elsewhere.example"
+    site.save()
+    assert client.get("/").status_code == 404
