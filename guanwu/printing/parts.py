@@ -114,7 +114,7 @@ def lay_out(html: str, base_url: str) -> Part:
 
 def _worker() -> None:
     """A layout worker's whole life: HTML strings (pickled) in on stdin, parts out on stdout."""
-    htmls, base_url = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our own parent
+    htmls, base_url = pickle.load(sys.stdin.buffer)  # noqa: S301  # nosec B301  # from our own parent
     pickle.dump([lay_out(html, base_url) for html in htmls], sys.stdout.buffer)
     sys.stdout.flush()
 
@@ -179,7 +179,7 @@ def lay_out_in_processes(
             meanwhile()
         results: list[Part | None] = [None] * len(htmls)
         for group, worker in workers:
-            laid_out = pickle.load(worker.stdout)  # type: ignore[arg-type]  # noqa: S301 - from our own worker
+            laid_out = pickle.load(worker.stdout)  # type: ignore[arg-type]  # noqa: S301  # nosec B301  # from our own worker
             if worker.wait() != 0:
                 raise RuntimeError(f"layout worker exited with {worker.returncode}")
             for index, part in zip(group, laid_out, strict=True):
