@@ -21,16 +21,15 @@ site version too.
 from __future__ import annotations
 
 import copy
-import secrets
-import time
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
+
+from .versions import bump_version, read_version
 
 SITE_VERSION_KEY = "guanwu:site-version"
 # More hosts than this in one process (ALLOWED_HOSTS limits them anyway): start over.
@@ -40,21 +39,12 @@ _MAX_ENTRIES = 64
 _entries: dict[tuple[str, int | str], tuple[int, Site | None, Page | None, list[Any]]] = {}
 
 
-def _new_version() -> int:
-    # Time plus randomness, never an increment (see guanwu.portal.cache._new_version).
-    return time.time_ns() // 1000 * 1000 + secrets.randbelow(1000)
-
-
 def site_version() -> int:
-    version = cache.get(SITE_VERSION_KEY)
-    if version is None:  # first use, or the entry was culled: a new version starts over
-        cache.add(SITE_VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(SITE_VERSION_KEY, 0)
-    return int(version)
+    return read_version(SITE_VERSION_KEY)
 
 
 def _bump() -> None:
-    cache.set(SITE_VERSION_KEY, _new_version(), timeout=None)
+    bump_version(SITE_VERSION_KEY)
 
 
 def bump_site_version(**kwargs: Any) -> None:

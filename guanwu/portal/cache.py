@@ -14,8 +14,6 @@ search synonyms. An entry of an older version is a miss and is replaced. Time-de
 from __future__ import annotations
 
 import hashlib
-import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,27 +23,18 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from guanwu.core.db_router import remember_content_position, replica_behind_content
+from guanwu.core.versions import bump_version, read_version
 
 VERSION_KEY = "guanwu:content-version"
 CACHED_PREFIXES_EXCLUDED = ("/admin/", "/documents/", "/api/v1/staff/", "/api/v1/cases/", "/i18n/")
 
 
-def _new_version() -> int:
-    # Time plus randomness, never an increment: a file cache's incr is a read and a write,
-    # and two processes bumping at once could both write the same "next" value.
-    return time.time_ns() // 1000 * 1000 + secrets.randbelow(1000)
-
-
 def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:  # first use, or the entry was culled: a new version is a purge
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return int(version)
+    return read_version(VERSION_KEY)
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, _new_version(), timeout=None)
+    bump_version(VERSION_KEY)
 
 
 def bump_content_version(**kwargs: Any) -> None:
