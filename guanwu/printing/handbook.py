@@ -386,12 +386,13 @@ def render_handbook(template: str, context: dict[str, Any]) -> Rendered:
     front = parts.lay_out(htmls[0], base_url)
     if front.page_count != front_pages:  # pragma: no cover - the numbers' box is fixed
         raise RuntimeError("the contents changed length when their page numbers were set")
+    # The chapters' pages only (before the index joins ``laid_out``).
+    stamp_pages: list[str] = []
+    for chapter, part in zip(chapters, laid_out, strict=True):
+        stamp_pages += [chapter.heading] + [""] * (part.page_count - 1)
     if context["limit_items"]:
         htmls.append(html("index", page))
         laid_out.append(parts.lay_out(htmls[-1], base_url))
-    stamp_pages: list[str] = []
-    for chapter, part in zip(chapters, laid_out, strict=False):
-        stamp_pages += [chapter.heading] + [""] * (part.page_count - 1)
     stamps = None
     if stamp_pages:
         stamps = parts.lay_out(html("stamp", front_pages + 1, stamp_pages=stamp_pages), base_url)
