@@ -39,6 +39,7 @@ class HostFileCache(FileBasedCache):
         options = params.get("OPTIONS", {})
         self.cull_interval = float(options.get("CULL_INTERVAL", 30))
         self._next_cull = 0.0
+        self.compress_level = int(options.get("COMPRESS_LEVEL", 0))
 
     def _cull(self) -> None:
         now = time.monotonic()
@@ -46,6 +47,14 @@ class HostFileCache(FileBasedCache):
             return
         self._next_cull = now + self.cull_interval
         super()._cull()
+
+    def _write_content(self, file: Any, timeout: float | None, value: Any) -> None:
+        """Django's format (the expiry, then the zlib stream of the pickled value), stored
+        without compression (level 0): a cached page is read far more often than written, and
+        inflating it cost a fifth of a page-cache hit; it takes about three times the disk."""
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), self.compress_level))
 
     @contextmanager
     def _locked(self, fname: str) -> Iterator[None]:

@@ -8,6 +8,19 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language the visitor chose with the switcher (its cookie), else Simplified Chinese.
+
+    The public page cache keys its entries by it before this middleware has run.
+    """
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in _supported() else settings.LANGUAGE_CODE
+
+
+def _supported() -> frozenset[str]:
+    return frozenset(code for code, _name in settings.LANGUAGES)
+
+
 class ChosenLanguageMiddleware:
     """Simplified Chinese unless the visitor chose another language with the switcher.
 
@@ -18,11 +31,9 @@ class ChosenLanguageMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from guanwu.core.db_router import remember_content_position, replica_behind_content
+from guanwu.core.middleware import chosen_language
 from guanwu.core.versions import bump_version, read_version
 
 VERSION_KEY = "guanwu:content-version"
@@ -56,8 +57,12 @@ def _after_commit() -> None:
 
 
 def _key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    # get_host() validates the Host header against ALLOWED_HOSTS (a disallowed one is a 400,
+    # as CommonMiddleware would give) and keeps the copies of two sites' pages apart.
+    where = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(where.encode()).hexdigest()
+    # The cache runs before ChosenLanguageMiddleware: the same choice, made from the cookie.
+    language = chosen_language(request)
     return f"guanwu:page:{language}:{request.method}:{digest}"
 
 
@@ -66,6 +71,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
         return False
     if request.path.startswith(CACHED_PREFIXES_EXCLUDED):
         return False
+    if request.path.startswith(settings.STATIC_URL):
+        return False  # WhiteNoise answers inside the cache, from memory
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # someone logged in (or with a session): personalised, never shared
     return len(request.get_full_path()) <= 2000
@@ -84,6 +91,16 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache, store what the stack inside made.
+
+    It sits near the top of ``MIDDLEWARE`` (after the request id and the security middleware's
+    HTTPS redirect): a hit skips everything inside it, and a
+    stored response already carries what those middlewares added (Content-Security-Policy,
+    ``Vary``, ``Content-Language``, X-Frame-Options), so a hit answers with the same headers.
+    Anything that sets a cookie on the way out (a session, the CSRF cookie) makes the response
+    uncacheable.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

@@ -68,8 +68,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every later middleware, view and log line sees the request id.
     "guanwu.core.request_id.RequestIDMiddleware",
+    # Before the page cache: its HTTPS redirect must win over a cached copy.
     "django.middleware.security.SecurityMiddleware",
-    # Outside the public page cache, so cached pages get the header too (no nonces: cached).
+    # Anonymous public pages: a hit skips every middleware below (most of a hit's cost); the
+    # stored response carries the headers they added on the miss (guanwu/portal/cache.py).
+    "guanwu.portal.cache.PublicPageCacheMiddleware",
+    # Inside the page cache, so its header is stored with each cached page (no nonces), and
+    # outside everything that answers by itself (the NUL guard's 400, static files).
     "csp.middleware.CSPMiddleware",
     # NUL (PostgreSQL cannot hold it): a Chinese 400 in the path, dropped from the query.
     "guanwu.core.nul_guard.RejectNulMiddleware",
@@ -83,7 +88,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # The request for audit receivers, and one audit event per 403 (guanwu/audit/middleware.py).
     "guanwu.audit.middleware.AuditRequestMiddleware",
-    "guanwu.portal.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Second factor required, idle and absolute timeouts of staff sessions (issue 8).
     "guanwu.accounts.middleware.StaffSessionMiddleware",

@@ -71,3 +71,19 @@ def test_the_directory_is_listed_for_culling_once_an_interval(tmp_path, monkeypa
     cache.set("one-more", "x")
     assert len(listings) == 2
     assert len(original()) < 30  # over MAX_ENTRIES, so it culled
+
+
+def test_values_are_stored_uncompressed_in_djangos_format(tmp_path):
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    page = "<p>海关公开目录</p>" * 500
+    cache = make_cache(tmp_path)
+    cache.set("page", page, 60)
+    (stored,) = tmp_path.glob("*.djcache")
+    assert stored.stat().st_size > len(page.encode())  # level 0: not deflated
+    assert cache.get("page") == page
+    # Django's own backend reads the files, and this one reads Django's (deflated) files.
+    django_cache = FileBasedCache(str(tmp_path), {})
+    assert django_cache.get("page") == page
+    django_cache.set("old", page, 60)
+    assert cache.get("old") == page

@@ -103,3 +103,57 @@ def test_pages_with_a_form_are_never_shared(demo, client):
     second = client.get("/cases/new/consultation/")
     assert "X-Cache" not in first and "X-Cache" not in second
     assert 'name="csrfmiddlewaretoken"' in second.content.decode()
+
+
+# The page cache sits near the top of MIDDLEWARE, so a hit skips the middlewares below it.
+# What they add must be in the stored copy, and what runs above it must still run on a hit.
+PER_REQUEST_HEADERS = {"x-cache", "x-request-id", "date"}
+
+
+def test_a_hit_answers_with_the_headers_of_the_miss(demo, client):
+    for path in ("/", "/legal-basis/", "/directory/"):
+        miss = client.get(path)
+        hit = client.get(path)
+        assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit"), path
+        assert "Content-Security-Policy" in hit and "X-Frame-Options" in hit
+        assert "Cookie" in hit["Vary"] and hit["Content-Language"] == "zh-hans"
+
+        def kept(response):
+            return {
+                k.lower(): v for k, v in response.items() if k.lower() not in PER_REQUEST_HEADERS
+            }
+
+        assert kept(hit) == kept(miss), path
+        assert hit["X-Request-ID"] != miss["X-Request-ID"]
+
+
+def test_a_disallowed_host_is_refused_even_when_the_page_is_cached(demo, client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.get("/legal-basis/")
+    assert client.get("/legal-basis/")["X-Cache"] == "hit"
+    response = client.get("/legal-basis/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "X-Cache" not in response
+
+
+def test_two_hosts_get_their_own_copies(demo, client):
+    client.get("/legal-basis/")
+    assert client.get("/legal-basis/")["X-Cache"] == "hit"
+    assert client.get("/legal-basis/", HTTP_HOST="other.example")["X-Cache"] == "miss"
+
+
+def test_the_https_redirect_wins_over_a_cached_copy(demo, client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client.get("/legal-basis/", secure=True)
+    assert client.get("/legal-basis/", secure=True)["X-Cache"] == "hit"
+    response = client.get("/legal-basis/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_static_files_are_not_looked_up_in_the_page_cache(demo, client, settings):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("js/kiosk-offline.js")
+    response = client.get(settings.STATIC_URL + "js/kiosk-offline.js")
+    assert "X-Cache" not in response
