@@ -163,7 +163,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "guanwu.core.rediscache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "guanwu",
         }
