@@ -94,9 +94,9 @@ class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache, store what the stack inside made.
 
     It sits near the top of ``MIDDLEWARE`` (after the request id and the security middleware's
-    HTTPS redirect): a hit skips everything inside it, and a
-    stored response already carries what those middlewares added (Content-Security-Policy,
-    ``Vary``, ``Content-Language``, X-Frame-Options), so a hit answers with the same headers.
+    HTTPS redirect): a hit skips everything inside it, and a stored response already carries
+    what those middlewares added (Content-Security-Policy, ``Vary``, ``Content-Language``,
+    X-Frame-Options), so a hit answers with the same headers.
     Anything that sets a cookie on the way out (a session, the CSRF cookie) makes the response
     uncacheable.
     """
