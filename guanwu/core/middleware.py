@@ -14,11 +14,9 @@ def chosen_language(request: HttpRequest) -> str:
     The public page cache keys its entries by it before this middleware has run.
     """
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    return chosen if chosen in _supported() else settings.LANGUAGE_CODE
-
-
-def _supported() -> frozenset[str]:
-    return frozenset(code for code, _name in settings.LANGUAGES)
+    if chosen and any(chosen == code for code, _name in settings.LANGUAGES):
+        return chosen
+    return settings.LANGUAGE_CODE
 
 
 class ChosenLanguageMiddleware:
